@@ -1,0 +1,30 @@
+package cli
+
+import (
+	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/project"
+)
+
+// loadProject reads the configuration (dockyard.yaml, .env, and pai's file
+// with -c) and the project. Every error is the user's to fix: exit 2.
+func (g *globals) loadProject(variant string) (*project.Project, error) {
+	cfg, err := config.Load(g.dir)
+	if err != nil {
+		return nil, &usageError{err}
+	}
+	if g.paiDir != "" {
+		reg, err := config.LoadPai(g.paiDir)
+		if err != nil {
+			return nil, &usageError{err}
+		}
+		cfg.Registry = reg
+	}
+	if variant == "" {
+		variant = cfg.Variant
+	}
+	p, err := project.Load(g.dir, cfg, variant)
+	if err != nil {
+		return nil, &usageError{err}
+	}
+	return p, nil
+}

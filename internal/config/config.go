@@ -1,0 +1,256 @@
+// Package config reads dockyard.yaml, .env files and pai's
+// services-configuration.yaml into one validated Config.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// FileName is the name of the project file at the repository root.
+const FileName = "dockyard.yaml"
+
+// Config is the project's configuration with defaults applied.
+type Config struct {
+	Version  int               `yaml:"version"`
+	Src      string            `yaml:"src"`
+	Variant  string            `yaml:"variant"`
+	EnvFiles []string          `yaml:"env_files"`
+	Args     map[string]string `yaml:"args"`
+	Registry Registry          `yaml:"registry"`
+	Engine   string            `yaml:"engine"`
+	Jobs     int               `yaml:"jobs"`
+	Images   []Image           `yaml:"images"`
+
+	// File is the path of dockyard.yaml relative to the root, or "" when
+	// the project has none.
+	File string `yaml:"-"`
+	// Env holds the variables of the .env files.
+	Env *Env `yaml:"-"`
+}
+
+// Image is an image declared in dockyard.yaml.
+type Image struct {
+	Name       string            `yaml:"name"`
+	Context    string            `yaml:"context"`
+	Dockerfile string            `yaml:"dockerfile"`
+	Target     string            `yaml:"target"`
+	Args       map[string]string `yaml:"args"`
+	Depends    []Ref             `yaml:"depends"`
+	Platforms  []string          `yaml:"platforms"`
+	Tags       []string          `yaml:"tags"`
+
+	// Line is where the image is declared.
+	Line int `yaml:"-"`
+}
+
+// UnmarshalYAML records where the image is declared.
+func (im *Image) UnmarshalYAML(n *yaml.Node) error {
+	type plain Image
+	if err := n.Decode((*plain)(im)); err != nil {
+		return err
+	}
+	im.Line = n.Line
+	return nil
+}
+
+// Ref is a name written at a line of the file.
+type Ref struct {
+	Value string
+	Line  int
+}
+
+// UnmarshalYAML reads a scalar and its line.
+func (r *Ref) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: expected a name", n.Line)
+	}
+	r.Value, r.Line = n.Value, n.Line
+	return nil
+}
+
+// Engines lists the values engine accepts.
+var Engines = []string{"auto", "docker", "embedded"}
+
+var (
+	nameRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*$`)
+	tagRE  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+)
+
+// Default returns the configuration of a project without dockyard.yaml.
+func Default() *Config {
+	c := &Config{Version: 1}
+	c.applyDefaults()
+	return c
+}
+
+func (c *Config) applyDefaults() {
+	if c.Src == "" {
+		c.Src = "src"
+	}
+	if c.Engine == "" {
+		c.Engine = "auto"
+	}
+	if c.Registry.Tag == "" {
+		c.Registry.Tag = "latest"
+	}
+	if c.Env == nil {
+		c.Env = &Env{}
+	}
+	for i := range c.Images {
+		im := &c.Images[i]
+		if im.Context == "" {
+			im.Context = "."
+		}
+		if im.Dockerfile == "" {
+			im.Dockerfile = filepath.ToSlash(filepath.Join(im.Context, "Dockerfile"))
+		}
+	}
+}
+
+// Load reads root/dockyard.yaml (when present) and the .env files it names
+// (default: root/.env when present), interpolating .env and environment
+// variables into the file. Every problem is reported with file:line.
+func Load(root string) (*Config, error) {
+	data, err := os.ReadFile(filepath.Join(root, FileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		c := Default()
+		return c, c.readEnvFiles(root, []string{".env"}, true)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", FileName, err)
+	}
+	return parse(root, data)
+}
+
+func parse(root string, data []byte) (*Config, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlProblem(FileName, err)
+	}
+	c := &Config{File: FileName, Env: &Env{}}
+	if len(doc.Content) == 0 {
+		return nil, &Problem{File: FileName, Msg: "empty file; start it with \"version: 1\""}
+	}
+	top := doc.Content[0]
+	if top.Kind != yaml.MappingNode {
+		return nil, &Problem{File: FileName, Line: top.Line, Msg: "expected a mapping of settings"}
+	}
+	envFiles, optional := []string{".env"}, true
+	if n := mappingValue(top, "env_files"); n != nil {
+		envFiles, optional = nil, false
+		if err := n.Decode(&envFiles); err != nil {
+			return nil, yamlProblem(FileName, err)
+		}
+	}
+	if err := c.readEnvFiles(root, envFiles, optional); err != nil {
+		return nil, err
+	}
+	var ps problems
+	interpolateNode(top, c.lookup, &ps)
+	checkKeys(top, typeOfConfig, "", &ps)
+	if len(ps) > 0 {
+		return nil, ps.err()
+	}
+	if err := top.Decode(c); err != nil {
+		return nil, yamlProblem(FileName, err)
+	}
+	c.applyDefaults()
+	if err := c.validate(top); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) readEnvFiles(root string, names []string, optional bool) error {
+	c.EnvFiles = names
+	var errs []error
+	for _, name := range names {
+		if err := checkWithin(name); err != nil {
+			errs = append(errs, &Problem{File: FileName, Msg: fmt.Sprintf("env_files: %v", err)})
+			continue
+		}
+		err := ReadEnvFile(filepath.Join(root, name), name, c.Env)
+		switch {
+		case optional && errors.Is(err, fs.ErrNotExist):
+			c.EnvFiles = nil
+		case errors.Is(err, fs.ErrNotExist):
+			errs = append(errs, &Problem{File: FileName, Msg: fmt.Sprintf("env_files: %s does not exist", name)})
+		case err != nil:
+			errs = append(errs, err)
+		}
+	}
+	// The environment wins over .env files, as in Docker Compose, both in
+	// dockyard.yaml and in the build args the variables become.
+	for _, k := range c.Env.Keys {
+		if v, ok := os.LookupEnv(k); ok {
+			c.Env.Values[k] = v
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// lookup finds a variable in the environment, then in the .env files, as
+// Docker Compose does.
+func (c *Config) lookup(name string) (string, bool) {
+	if v, ok := os.LookupEnv(name); ok {
+		return v, true
+	}
+	return c.Env.Lookup(name)
+}
+
+func (c *Config) validate(top *yaml.Node) error {
+	var ps problems
+	if c.Version != 1 {
+		ps.add(FileName, lineOf(top, "version"), "version must be 1 (got %d); start the file with \"version: 1\"", c.Version)
+	}
+	if !slices.Contains(Engines, c.Engine) {
+		ps.add(FileName, lineOf(top, "engine"), "engine %q is not one of %s", c.Engine, strings.Join(Engines, ", "))
+	}
+	if c.Jobs < 0 {
+		ps.add(FileName, lineOf(top, "jobs"), "jobs must not be negative")
+	}
+	if err := checkWithin(c.Src); err != nil {
+		ps.add(FileName, lineOf(top, "src"), "src: %v", err)
+	}
+	if !tagRE.MatchString(c.Registry.Tag) {
+		ps.add(FileName, lineOf(top, "registry", "tag"), "registry.tag %q is not a valid image tag", c.Registry.Tag)
+	}
+	seen := map[string]int{}
+	for _, im := range c.Images {
+		switch {
+		case im.Name == "":
+			ps.add(FileName, im.Line, "image without a name")
+		case !nameRE.MatchString(im.Name):
+			ps.add(FileName, im.Line, "image name %q must be lower case letters, digits and . _ - separators", im.Name)
+		case seen[im.Name] > 0:
+			ps.add(FileName, im.Line, "image %q is declared twice (first at line %d)", im.Name, seen[im.Name])
+		default:
+			seen[im.Name] = im.Line
+		}
+		for _, p := range []string{im.Context, im.Dockerfile} {
+			if err := checkWithin(p); err != nil {
+				ps.add(FileName, im.Line, "image %s: %v", im.Name, err)
+				break
+			}
+		}
+	}
+	return ps.err()
+}
+
+// checkWithin rejects a path that is absolute or leaves the repository.
+func checkWithin(p string) error {
+	clean := filepath.Clean(filepath.FromSlash(p))
+	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("path %q escapes the repository", p)
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package config
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"strings"
+)
+
+// Env is a set of variables read from .env files, in the order they appeared.
+type Env struct {
+	Keys   []string
+	Values map[string]string
+}
+
+// Lookup returns a variable's value.
+func (e *Env) Lookup(key string) (string, bool) {
+	if e == nil {
+		return "", false
+	}
+	v, ok := e.Values[key]
+	return v, ok
+}
+
+func (e *Env) set(key, value string) {
+	if e.Values == nil {
+		e.Values = map[string]string{}
+	}
+	if _, ok := e.Values[key]; !ok {
+		e.Keys = append(e.Keys, key)
+	}
+	e.Values[key] = value
+}
+
+// ReadEnvFile reads a .env file: KEY=VALUE lines, blank lines, # comments,
+// an optional "export " prefix, and values in single quotes (taken as is) or
+// double quotes (with \n, \" and \\ escapes). name is used in errors.
+func ReadEnvFile(path, name string, into *Env) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var ps problems
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		line = strings.TrimPrefix(line, "export ")
+		key, value, ok := strings.Cut(line, "=")
+		key = strings.TrimSpace(key)
+		if !ok || !validName(key) {
+			ps.add(name, n, "expected KEY=VALUE, got %q", line)
+			continue
+		}
+		v, err := envValue(strings.TrimSpace(value))
+		if err != nil {
+			ps.add(name, n, "%s: %v", key, err)
+			continue
+		}
+		into.set(key, v)
+	}
+	return ps.err()
+}
+
+type envError string
+
+func (e envError) Error() string { return string(e) }
+
+func envValue(v string) (string, error) {
+	switch {
+	case strings.HasPrefix(v, "'"):
+		end := strings.Index(v[1:], "'")
+		if end < 0 {
+			return "", envError("unterminated single quote")
+		}
+		return v[1 : end+1], nil
+	case strings.HasPrefix(v, `"`):
+		var b strings.Builder
+		for i := 1; i < len(v); i++ {
+			switch c := v[i]; {
+			case c == '"':
+				return b.String(), nil
+			case c == '\\' && i+1 < len(v):
+				i++
+				if v[i] == 'n' {
+					b.WriteByte('\n')
+				} else {
+					b.WriteByte(v[i])
+				}
+			default:
+				b.WriteByte(c)
+			}
+		}
+		return "", envError("unterminated double quote")
+	}
+	if i := strings.Index(v, " #"); i >= 0 {
+		v = strings.TrimSpace(v[:i])
+	}
+	return v, nil
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		letter := c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}

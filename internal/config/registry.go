@@ -1,0 +1,53 @@
+package config
+
+import "strings"
+
+// Registry says where images go and how they are named there.
+type Registry struct {
+	// Domain is the registry host; "" or "public" means Docker Hub's short form.
+	Domain string `yaml:"domain"`
+	// Namespace is the path under the domain.
+	Namespace string `yaml:"namespace"`
+	// Tag is the tag every image gets unless it declares its own.
+	Tag string `yaml:"tag"`
+	// Username is the registry user, or UsernameEnv names a variable holding it.
+	Username    string `yaml:"username"`
+	UsernameEnv string `yaml:"username_env"`
+	// PasswordEnv names the environment variable holding the password.
+	PasswordEnv string `yaml:"password_env"`
+
+	// Password comes only from pai's configuration, which keeps it inline.
+	Password Secret `yaml:"-"`
+}
+
+// Configured reports whether images get registry references at all.
+func (r Registry) Configured() bool {
+	return r.Namespace != "" || r.host() != ""
+}
+
+func (r Registry) host() string {
+	if r.Domain == "public" {
+		return ""
+	}
+	return r.Domain
+}
+
+// Ref names an image in the registry: [domain/]namespace/name:tag. An entry
+// of an image's tags that holds a "/" is a whole reference already.
+func (r Registry) Ref(name, tag string) string {
+	if strings.Contains(tag, "/") {
+		return tag
+	}
+	var parts []string
+	for _, p := range []string{r.host(), r.Namespace, name} {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "/") + ":" + tag
+}
+
+// Prefix is the registry and namespace part of references, for messages.
+func (r Registry) Prefix() string {
+	return strings.TrimSuffix(strings.TrimSuffix(r.Ref("", r.Tag), ":"+r.Tag), "/")
+}

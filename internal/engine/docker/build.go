@@ -1,0 +1,126 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/moby/moby/api/types/build"
+	"github.com/moby/moby/client"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
+)
+
+// Build builds req's image and returns its ID and size. The engine's
+// output goes to logs as lines; canceling ctx stops the build.
+func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
+	res, err := e.build(ctx, req, logs)
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
+	}
+	return res, nil
+}
+
+func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
+	opts, err := buildOptions(req)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	if fi, err := os.Stat(req.ContextDir); err != nil || !fi.IsDir() {
+		return engine.Result{}, fmt.Errorf("build context %s is not a directory", req.ContextDir)
+	}
+	if opts.Version, err = e.builderFor(ctx); err != nil {
+		return engine.Result{}, err
+	}
+	body, dockerfile, err := contextTar(req.ContextDir, req.Dockerfile)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	defer body.Close()
+	opts.Dockerfile = dockerfile
+
+	run := e.run
+	if opts.Version == build.BuilderBuildKit {
+		run = e.runBuildKit
+	}
+	id, err := run(ctx, body, opts, logs)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	img, err := e.api.ImageInspect(ctx, id)
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("inspecting the built image %s: %w", id, err)
+	}
+	return engine.Result{ID: img.ID, Size: img.Size}, nil
+}
+
+// run sends the build and reads its output; it returns the image's ID.
+func (e *Engine) run(ctx context.Context, body io.Reader, opts client.ImageBuildOptions, logs io.Writer) (string, error) {
+	resp, err := e.api.ImageBuild(ctx, body, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", context.Cause(ctx)
+		}
+		return "", fmt.Errorf("starting the build: %w", err)
+	}
+	defer resp.Body.Close()
+	out := newOutput(logs)
+	err = out.read(resp.Body)
+	if ctx.Err() != nil {
+		if opts.BuildID != "" {
+			e.cancelBuild(ctx, opts.BuildID)
+		}
+		return "", context.Cause(ctx)
+	}
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case out.id != "":
+		return out.id, nil
+	case len(opts.Tags) > 0:
+		return opts.Tags[0], nil
+	default:
+		return "", fmt.Errorf("the engine did not report the built image's ID")
+	}
+}
+
+// buildOptions translates req, except for the context and the builder.
+func buildOptions(req engine.Request) (client.ImageBuildOptions, error) {
+	opts := client.ImageBuildOptions{
+		Tags:        req.Tags,
+		Target:      req.Target,
+		Labels:      req.Labels,
+		NoCache:     req.NoCache,
+		Remove:      true,
+		ForceRemove: true,
+		BuildArgs:   make(map[string]*string, len(req.Args)),
+	}
+	for k, v := range req.Args {
+		opts.BuildArgs[k] = &v
+	}
+	if req.Platform != "" {
+		p, err := parsePlatform(req.Platform)
+		if err != nil {
+			return opts, err
+		}
+		opts.Platforms = []ocispec.Platform{p}
+	}
+	return opts, nil
+}
+
+// parsePlatform parses os/arch[/variant].
+func parsePlatform(s string) (ocispec.Platform, error) {
+	parts := strings.Split(s, "/")
+	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
+		return ocispec.Platform{}, fmt.Errorf("platform %q is not os/arch[/variant]", s)
+	}
+	p := ocispec.Platform{OS: parts[0], Architecture: parts[1]}
+	if len(parts) == 3 {
+		p.Variant = parts[2]
+	}
+	return p, nil
+}

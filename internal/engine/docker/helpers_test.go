@@ -1,0 +1,145 @@
+package docker
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/api/types/build"
+	"github.com/moby/moby/client"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/testenv"
+)
+
+// builders are the engine's two build paths; every build test runs on both.
+var builders = []struct {
+	name    string
+	version build.BuilderVersion
+}{
+	{"buildkit", build.BuilderBuildKit},
+	{"classic", build.BuilderV1},
+}
+
+// forEachBuilder runs f as a subtest per builder, with an engine forced to
+// that builder.
+func forEachBuilder(t *testing.T, f func(t *testing.T, e *Engine)) {
+	testenv.NeedDocker(t)
+	for _, b := range builders {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			e, err := New(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { e.Close() })
+			e.builder = b.version
+			f(t, e)
+		})
+	}
+}
+
+var unsafeChars = regexp.MustCompile(`[^a-z0-9]+`)
+
+// uniqueName returns an image name no other test uses.
+func uniqueName(t *testing.T) string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	name := strings.Trim(unsafeChars.ReplaceAllString(strings.ToLower(t.Name()), "-"), "-")
+	return "dockyard-test-" + name + "-" + hex.EncodeToString(b)
+}
+
+// writeFiles creates files (path: content) under dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// buildImage runs req, removes its tags when the test ends, and returns the
+// result and the logs.
+func buildImage(t *testing.T, e *Engine, req engine.Request) (engine.Result, string, error) {
+	t.Helper()
+	if req.Image == "" {
+		req.Image = "test"
+	}
+	if req.ContextDir == "" {
+		req.ContextDir = filepath.Dir(req.Dockerfile)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		for _, tag := range req.Tags {
+			e.api.ImageRemove(ctx, tag, client.ImageRemoveOptions{Force: true, PruneChildren: true})
+		}
+	})
+	var logs syncBuffer
+	res, err := e.Build(t.Context(), req, &logs)
+	return res, logs.String(), err
+}
+
+// baseImage builds a busybox image FROM scratch and returns its bare name.
+func baseImage(t *testing.T, e *Engine) string {
+	t.Helper()
+	busybox, err := os.ReadFile("/usr/bin/busybox")
+	if err != nil {
+		testenv.Missing(t, "busybox-static is not installed (run scripts/setup.sh): %v", err)
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"busybox":    string(busybox),
+		"Dockerfile": "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n",
+	})
+	if err := os.Chmod(filepath.Join(dir, "busybox"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	name := uniqueName(t) + "-base"
+	if _, logs, err := buildImage(t, e, engine.Request{Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{name}}); err != nil {
+		t.Fatalf("building the base image: %v\n%s", err, logs)
+	}
+	return name
+}
+
+// run runs cmd in a container of image and returns its output.
+func run(t *testing.T, image string, cmd ...string) string {
+	t.Helper()
+	out, err := exec.CommandContext(t.Context(), "docker", append([]string{"run", "--rm", image}, cmd...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("docker run %s %v: %v\n%s", image, cmd, err, out)
+	}
+	return string(out)
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,172 @@
+// Package plan turns a project and a selection into the ordered list of
+// images to build, each with its parents, bases and references. It is pure:
+// it reads nothing and runs nothing.
+package plan
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/graph"
+	"github.com/dockyard-build/dockyard/internal/project"
+)
+
+// SchemaVersion is the version of the JSON form of a Plan.
+const SchemaVersion = 1
+
+// Plan is the images to build, parents first.
+type Plan struct {
+	SchemaVersion int       `json:"schemaVersion"`
+	Root          string    `json:"root"`
+	Variant       string    `json:"variant,omitempty"`
+	Registry      *Registry `json:"registry,omitempty"`
+	Images        []Image   `json:"images"`
+}
+
+// Registry is where the images' references point.
+type Registry struct {
+	Domain    string `json:"domain,omitempty"`
+	Namespace string `json:"namespace,omitempty"`
+	Tag       string `json:"tag"`
+}
+
+// Image is one image of the plan.
+type Image struct {
+	Name       string            `json:"name"`
+	Kind       project.Kind      `json:"kind"`
+	Component  string            `json:"component,omitempty"`
+	Dockerfile string            `json:"dockerfile"`
+	Context    string            `json:"context"`
+	Variant    string            `json:"variant,omitempty"`
+	Target     string            `json:"target,omitempty"`
+	Parents    []Parent          `json:"parents"`
+	Bases      []string          `json:"bases"`
+	Refs       []string          `json:"refs"`
+	Args       map[string]string `json:"args,omitempty"`
+	Platforms  []string          `json:"platforms,omitempty"`
+}
+
+// Parent is a project image that must be built first, and why.
+type Parent struct {
+	Name string `json:"name"`
+	Via  string `json:"via"`
+	At   string `json:"at"`
+}
+
+// Selection narrows a plan to some components and images and everything
+// they need; empty means every image.
+type Selection struct {
+	Components []string
+	Images     []string
+}
+
+var refRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$`)
+
+// New orders the selected images of p, parents first, ties broken by name.
+func New(p *project.Project, sel Selection) (*Plan, error) {
+	g := p.Graph()
+	names, err := selectImages(p, g, sel)
+	if err != nil {
+		return nil, err
+	}
+	order, err := g.Subgraph(names).Order()
+	if err != nil {
+		return nil, fmt.Errorf("ordering images: %w", err)
+	}
+	pl := &Plan{SchemaVersion: SchemaVersion, Root: p.Root, Variant: p.Variant, Images: []Image{}}
+	reg := p.Config.Registry
+	if reg.Configured() {
+		pl.Registry = &Registry{Domain: reg.Domain, Namespace: reg.Namespace, Tag: reg.Tag}
+	}
+	for _, name := range order {
+		im := p.Image(name)
+		refs, err := references(reg, im)
+		if err != nil {
+			return nil, err
+		}
+		step := Image{
+			Name: im.Name, Kind: im.Kind, Component: im.Component, Dockerfile: im.Dockerfile,
+			Context: im.Context, Variant: im.Variant, Target: im.Target, Parents: []Parent{},
+			Bases: append([]string{}, im.Bases...), Refs: refs, Platforms: im.Platforms,
+		}
+		if len(im.Args) > 0 {
+			step.Args = im.Args
+		}
+		for _, par := range im.Parents {
+			step.Parents = append(step.Parents, Parent{Name: par.Name, Via: par.Via, At: par.At.String()})
+		}
+		pl.Images = append(pl.Images, step)
+	}
+	return pl, nil
+}
+
+// references are the bare name, so that FROM <name> finds the image, then
+// the registry references.
+func references(reg config.Registry, im *project.Image) ([]string, error) {
+	refs := []string{im.Name}
+	tags := im.Tags
+	if len(tags) == 0 && reg.Configured() {
+		tags = []string{reg.Tag}
+	}
+	for _, t := range tags {
+		ref := reg.Ref(im.Name, t)
+		if !refRE.MatchString(ref) {
+			return nil, &config.Problem{File: im.Declared.File, Line: im.Declared.Line,
+				Msg: fmt.Sprintf("image %s: %q is not a valid image reference", im.Name, ref)}
+		}
+		if ref != im.Name && !slices.Contains(refs, ref) {
+			refs = append(refs, ref)
+		}
+	}
+	return refs, nil
+}
+
+// selectImages returns the selected images and all their upstream.
+func selectImages(p *project.Project, g *graph.Graph, sel Selection) ([]string, error) {
+	if len(sel.Components) == 0 && len(sel.Images) == 0 {
+		return g.Nodes(), nil
+	}
+	var roots, unknown []string
+	for _, c := range sel.Components {
+		comp := p.Component(strings.ToLower(c))
+		if comp == nil {
+			unknown = append(unknown, describe("component", c, componentNames(p)))
+			continue
+		}
+		roots = append(roots, comp.Images...)
+	}
+	for _, name := range sel.Images {
+		if p.Image(name) == nil {
+			unknown = append(unknown, describe("image", name, g.Nodes()))
+			continue
+		}
+		roots = append(roots, name)
+	}
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("%s", strings.Join(unknown, "; "))
+	}
+	return g.Upstream(roots...), nil
+}
+
+func describe(what, name string, known []string) string {
+	msg := fmt.Sprintf("unknown %s %q", what, name)
+	if s := graph.Suggest(name, known); len(s) > 0 {
+		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
+	} else if len(known) == 0 {
+		msg += fmt.Sprintf(" (the project has no %ss)", what)
+	}
+	return msg
+}
+
+func componentNames(p *project.Project) []string {
+	var names []string
+	for _, c := range p.Components {
+		names = append(names, c.Name)
+	}
+	sort.Strings(names)
+	return names
+}

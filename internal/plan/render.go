@@ -1,0 +1,108 @@
+package plan
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Formats lists the output formats Write accepts.
+var Formats = []string{"text", "json", "dot", "mermaid"}
+
+// Write renders the plan in one of Formats.
+func (pl *Plan) Write(w io.Writer, format string) error {
+	switch format {
+	case "text":
+		return pl.writeText(w)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(pl)
+	case "dot":
+		return pl.writeDot(w)
+	case "mermaid":
+		return pl.writeMermaid(w)
+	}
+	return fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats, ", "))
+}
+
+func (pl *Plan) writeText(w io.Writer) error {
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "%d %s, parents first", len(pl.Images), plural(len(pl.Images), "image"))
+	if pl.Variant != "" {
+		fmt.Fprintf(b, ", variant %s", pl.Variant)
+	}
+	b.WriteString("\n")
+	width := len(fmt.Sprint(len(pl.Images)))
+	for i, im := range pl.Images {
+		fmt.Fprintf(b, "\n%*d. %s", width, i+1, im.Name)
+		if im.Component != "" && im.Component != im.Name {
+			fmt.Fprintf(b, "  (component %s)", im.Component)
+		}
+		b.WriteString("\n")
+		field := func(key, value string) {
+			if value != "" {
+				fmt.Fprintf(b, "%*s  %-10s %s\n", width, "", key, value)
+			}
+		}
+		df := im.Dockerfile
+		if im.Target != "" {
+			df += " --target " + im.Target
+		}
+		field("dockerfile", df+"  (context "+im.Context+")")
+		var parents []string
+		for _, p := range im.Parents {
+			parents = append(parents, fmt.Sprintf("%s (%s %s)", p.Name, p.Via, p.At))
+		}
+		field("parents", strings.Join(parents, ", "))
+		field("bases", strings.Join(im.Bases, ", "))
+		field("platforms", strings.Join(im.Platforms, ", "))
+		field("refs", strings.Join(im.Refs, ", "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeDot draws parent -> child edges, the direction builds flow.
+func (pl *Plan) writeDot(w io.Writer) error {
+	b := &strings.Builder{}
+	b.WriteString("digraph dockyard {\n  rankdir=LR;\n  node [shape=box];\n")
+	for _, im := range pl.Images {
+		fmt.Fprintf(b, "  %q;\n", im.Name)
+	}
+	for _, im := range pl.Images {
+		for _, p := range im.Parents {
+			fmt.Fprintf(b, "  %q -> %q [label=%q];\n", p.Name, im.Name, p.Via)
+		}
+	}
+	b.WriteString("}\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeMermaid gives nodes numbered IDs, since image names may hold
+// characters mermaid reads as syntax.
+func (pl *Plan) writeMermaid(w io.Writer) error {
+	b := &strings.Builder{}
+	b.WriteString("graph LR\n")
+	id := map[string]string{}
+	for i, im := range pl.Images {
+		id[im.Name] = fmt.Sprintf("i%d", i+1)
+		fmt.Fprintf(b, "  %s[\"%s\"]\n", id[im.Name], im.Name)
+	}
+	for _, im := range pl.Images {
+		for _, p := range im.Parents {
+			fmt.Fprintf(b, "  %s -->|%s| %s\n", id[p.Name], p.Via, id[im.Name])
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

@@ -1,0 +1,219 @@
+package project
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/dockyard-build/dockyard/internal/config"
+)
+
+const dockerfileExt = ".dockerfile"
+
+// discoverSrc walks the folders of src: each may be a component (it has
+// build/*.dockerfile), an image folder (it has image.yaml), or both.
+func (p *Project) discoverSrc() error {
+	src := p.Config.Src
+	entries, err := os.ReadDir(p.Abs(src))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", src, err)
+	}
+	var errs []error
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		dir := path.Join(src, e.Name())
+		if err := p.addComponent(dir); err != nil {
+			errs = append(errs, err)
+		}
+		if err := p.addFolder(dir); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// addComponent reads src/<c>/build/: its Dockerfiles, dependency file and hooks.
+func (p *Project) addComponent(dir string) error {
+	build := path.Join(dir, "build")
+	entries, err := os.ReadDir(p.Abs(build))
+	if err != nil {
+		return nil
+	}
+	c := &Component{Name: strings.ToLower(path.Base(dir)), Dir: dir}
+	chosen := map[string]*Image{}
+	var names []string
+	for _, e := range entries {
+		name, variant, ok := splitDockerfileName(e.Name())
+		if e.IsDir() || !ok || (variant != "" && variant != "common" && variant != p.Variant) {
+			continue
+		}
+		im := &Image{
+			Name: name, Kind: KindComponent, Component: c.Name,
+			Dockerfile: path.Join(build, e.Name()), Context: dir, Variant: variant,
+			Declared: Pos{File: path.Join(build, e.Name())},
+		}
+		old, seen := chosen[name]
+		switch {
+		case !seen:
+			names = append(names, name)
+			chosen[name] = im
+		case p.variantRank(variant) > p.variantRank(old.Variant):
+			chosen[name] = im
+		case p.variantRank(variant) < p.variantRank(old.Variant):
+		default:
+			return &config.Problem{File: im.Dockerfile, Msg: fmt.Sprintf("image %q is also declared by %s; image names must be unique", name, old.Dockerfile)}
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	var errs []error
+	for _, name := range names {
+		c.Images = append(c.Images, name)
+		if err := p.addImage(chosen[name]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, f := range []string{"component.dep", "components.dep"} {
+		deps, err := readDeps(p.Abs(path.Join(build, f)), path.Join(build, f))
+		if err != nil {
+			errs = append(errs, err)
+		}
+		c.Deps = append(c.Deps, deps...)
+	}
+	if p.isFile(path.Join(build, "build-pre.sh")) {
+		c.PreHook = path.Join(build, "build-pre.sh")
+	}
+	if p.isFile(path.Join(build, "build-post.sh")) {
+		c.PostHook = path.Join(build, "build-post.sh")
+	}
+	if old, ok := p.comps[c.Name]; ok {
+		errs = append(errs, fmt.Errorf("components %s and %s have the same name", old.Dir, c.Dir))
+	}
+	p.comps[c.Name] = c
+	p.Components = append(p.Components, c)
+	return errors.Join(errs...)
+}
+
+// variantRank orders Dockerfiles of one image name: the selected variant's
+// file specialises the plain and common ones.
+func (p *Project) variantRank(variant string) int {
+	if variant != "" && variant != "common" && variant == p.Variant {
+		return 2
+	}
+	return 1
+}
+
+// splitDockerfileName splits "<name>[.<variant>].dockerfile".
+func splitDockerfileName(file string) (name, variant string, ok bool) {
+	base, ok := strings.CutSuffix(file, dockerfileExt)
+	if !ok || base == "" {
+		return "", "", false
+	}
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		return strings.ToLower(base[:i]), strings.ToLower(base[i+1:]), true
+	}
+	return strings.ToLower(base), "", true
+}
+
+// readDeps reads a .dep file: one component per line, blank lines and #
+// comments allowed. A missing file has no dependencies.
+func readDeps(abs, rel string) ([]dep, error) {
+	f, err := os.Open(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var deps []dep
+	var errs []error
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		name := strings.TrimSpace(line)
+		switch {
+		case name == "":
+		case strings.ContainsAny(name, `/\`) || name == ".." || name == ".":
+			errs = append(errs, &config.Problem{File: rel, Line: n, Msg: fmt.Sprintf("%q is a path, not a component name; a dependency must not reach outside src", name)})
+		default:
+			deps = append(deps, dep{Name: strings.ToLower(name), At: Pos{File: rel, Line: n}})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		errs = append(errs, fmt.Errorf("reading %s: %w", rel, err))
+	}
+	return deps, errors.Join(errs...)
+}
+
+// addFolder reads a pai 1 image folder: src/<image>/Dockerfile + image.yaml.
+func (p *Project) addFolder(dir string) error {
+	spec := path.Join(dir, "image.yaml")
+	if !p.isFile(spec) {
+		return nil
+	}
+	df := ""
+	for _, name := range []string{"Dockerfile", "dockerfile"} {
+		if p.isFile(path.Join(dir, name)) {
+			df = path.Join(dir, name)
+			break
+		}
+	}
+	if df == "" {
+		return &config.Problem{File: spec, Msg: "image folder has no Dockerfile beside image.yaml"}
+	}
+	f, err := config.LoadImageFile(p.Abs(spec), spec)
+	if err != nil {
+		return err
+	}
+	name := strings.ToLower(path.Base(dir))
+	im := &Image{
+		Name: name, Kind: KindFolder, Component: name, Dockerfile: df, Context: dir,
+		CopyList: f.CopyList, Declared: Pos{File: spec},
+	}
+	if f.Prerequisite.Value != "" {
+		im.declaredDeps = []dep{{Name: f.Prerequisite.Value, At: Pos{File: spec, Line: f.Prerequisite.Line}}}
+	}
+	for _, t := range f.TemplateList {
+		im.Templates = append(im.Templates, t.Value)
+	}
+	return p.addImage(im)
+}
+
+// addExplicit adds the images declared in dockyard.yaml.
+func (p *Project) addExplicit() error {
+	var errs []error
+	for _, ci := range p.Config.Images {
+		at := Pos{File: p.Config.File, Line: ci.Line}
+		im := &Image{
+			Name: ci.Name, Kind: KindExplicit, Dockerfile: path.Clean(ci.Dockerfile), Context: path.Clean(ci.Context),
+			Target: ci.Target, Platforms: ci.Platforms, Tags: ci.Tags, Declared: at, Args: ci.Args,
+		}
+		for _, d := range ci.Depends {
+			im.declaredDeps = append(im.declaredDeps, dep{Name: d.Value, At: Pos{File: p.Config.File, Line: d.Line}})
+		}
+		if !p.isFile(im.Dockerfile) {
+			errs = append(errs, &config.Problem{File: at.File, Line: at.Line, Msg: fmt.Sprintf("image %s: dockerfile %s does not exist", im.Name, im.Dockerfile)})
+			continue
+		}
+		if err := p.addImage(im); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (p *Project) isFile(rel string) bool {
+	st, err := os.Stat(p.Abs(rel))
+	return err == nil && st.Mode().IsRegular()
+}

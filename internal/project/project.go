@@ -1,0 +1,158 @@
+// Package project finds a repository's images in its three layouts
+// (components, image folders, images declared in dockyard.yaml) and works
+// out what each image needs: its project parents and external bases.
+package project
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/dockerfile"
+	"github.com/dockyard-build/dockyard/internal/graph"
+)
+
+// Kind says which layout declared an image.
+type Kind string
+
+// The layouts.
+const (
+	KindComponent Kind = "component" // src/<component>/build/<image>.dockerfile
+	KindFolder    Kind = "folder"    // src/<image>/Dockerfile + image.yaml
+	KindExplicit  Kind = "explicit"  // images: in dockyard.yaml
+)
+
+// Pos is a place in a file of the repository.
+type Pos struct {
+	File string // slash-separated, relative to the root
+	Line int
+}
+
+func (p Pos) String() string {
+	if p.Line == 0 {
+		return p.File
+	}
+	return fmt.Sprintf("%s:%d", p.File, p.Line)
+}
+
+// Image is one image the repository builds.
+type Image struct {
+	Name       string
+	Kind       Kind
+	Component  string // the component or image folder; "" for explicit images
+	Dockerfile string // slash path relative to the root
+	Context    string // slash path relative to the root
+	Variant    string // the variant of a component Dockerfile, or ""
+	Target     string
+	Args       map[string]string // build args: declared ones plus the .env variables the Dockerfile declares
+	Platforms  []string
+	Tags       []string // tags or whole references from dockyard.yaml; empty means the registry's tag
+	CopyList   []config.CopyItem
+	Templates  []string // template-list of an image folder
+	Declared   Pos      // where the image comes from
+
+	Parents []Parent // project images it needs, sorted by name
+	Bases   []string // external images it starts from or copies from
+
+	declaredDeps []dep // depends or prerequisite, resolved into Parents
+}
+
+// Parent is a project image another one needs, and why.
+type Parent struct {
+	Name string
+	Via  string // "FROM", "COPY --from", "component.dep", "prerequisite", "depends"
+	At   Pos
+}
+
+// Component is a pai 2 component: a folder of src with build/*.dockerfile.
+type Component struct {
+	Name     string
+	Dir      string // slash path relative to the root
+	Deps     []dep  // from build/component.dep or build/components.dep
+	PreHook  string // build/build-pre.sh relative to the root, or ""
+	PostHook string
+	Images   []string
+}
+
+type dep struct {
+	Name string
+	At   Pos
+}
+
+// Project is everything found in one repository.
+type Project struct {
+	Root       string
+	Config     *config.Config
+	Variant    string
+	Components []*Component
+	Images     []*Image // sorted by name
+
+	byName map[string]*Image
+	comps  map[string]*Component
+}
+
+// Load finds every image under root and resolves their dependencies.
+// variant selects <image>.<variant>.dockerfile files. Every problem found is
+// reported, each on a line of the joined error.
+func Load(root string, cfg *config.Config, variant string) (*Project, error) {
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	p := &Project{Root: abs, Config: cfg, Variant: variant, byName: map[string]*Image{}, comps: map[string]*Component{}}
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	add(p.discoverSrc())
+	add(p.addExplicit())
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	sort.Slice(p.Images, func(i, j int) bool { return p.Images[i].Name < p.Images[j].Name })
+	if err := p.resolve(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// addImage registers an image, refusing a second image of the same name.
+func (p *Project) addImage(im *Image) error {
+	if old, ok := p.byName[im.Name]; ok {
+		return &config.Problem{File: im.Declared.File, Line: im.Declared.Line,
+			Msg: fmt.Sprintf("image %q is also declared by %s; image names must be unique", im.Name, old.Declared)}
+	}
+	p.byName[im.Name] = im
+	p.Images = append(p.Images, im)
+	return nil
+}
+
+// Image returns the image of that name, or nil.
+func (p *Project) Image(name string) *Image { return p.byName[name] }
+
+// Component returns the component of that name, or nil.
+func (p *Project) Component(name string) *Component { return p.comps[name] }
+
+// Graph returns the images and their parent edges.
+func (p *Project) Graph() *graph.Graph {
+	g := graph.New()
+	for _, im := range p.Images {
+		g.Add(im.Name)
+		for _, par := range im.Parents {
+			g.AddEdge(im.Name, par.Name)
+		}
+	}
+	return g
+}
+
+// Abs returns the absolute path of a root-relative slash path.
+func (p *Project) Abs(rel string) string {
+	return filepath.Join(p.Root, filepath.FromSlash(rel))
+}
+
+// refName is how a FROM or COPY --from reference names a project image.
+func refName(ref string) string { return dockerfile.RepoName(ref) }

@@ -1,0 +1,44 @@
+// Package testenv lets tests that need a real engine skip where it is
+// missing on a developer's machine, and fail instead in CI.
+package testenv
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+)
+
+// Required reports whether missing test dependencies are failures: in CI
+// (CI=true) or when DOCKYARD_REQUIRE_ENGINES=1.
+func Required() bool {
+	return os.Getenv("CI") == "true" || os.Getenv("DOCKYARD_REQUIRE_ENGINES") == "1"
+}
+
+// Missing skips the test, or fails it when dependencies are required.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("required test dependency missing: "+format, args...)
+	}
+	t.Skipf("skipping: "+format, args...)
+}
+
+// NeedDocker skips (or, in CI, fails) the test unless a Docker engine answers.
+func NeedDocker(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := exec.CommandContext(ctx, "docker", "info", "--format", "{{.ServerVersion}}").Run(); err != nil {
+		Missing(t, "no Docker engine answers (run scripts/setup.sh): %v", err)
+	}
+}
+
+// NeedCommand skips (or, in CI, fails) the test unless name is on the PATH.
+func NeedCommand(t testing.TB, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		Missing(t, "%s is not installed (run scripts/setup.sh)", name)
+	}
+}
