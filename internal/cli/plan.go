@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/spf13/cobra"
 )
 
@@ -24,16 +25,16 @@ func (s *selectOptions) register(cmd *cobra.Command) {
 }
 
 // makePlan loads the project and plans the selected images.
-func (g *globals) makePlan(s selectOptions) (*plan.Plan, error) {
+func (g *globals) makePlan(s selectOptions) (*project.Project, *plan.Plan, error) {
 	p, err := g.loadProject(s.variant)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pl, err := plan.New(p, plan.Selection{Components: s.components, Images: s.images})
 	if err != nil {
-		return nil, &usageError{err}
+		return nil, nil, &usageError{err}
 	}
-	return pl, nil
+	return p, pl, nil
 }
 
 type planOptions struct {
@@ -71,7 +72,7 @@ the references it will get. It builds nothing.`,
 }
 
 func runPlan(_ context.Context, opts *planOptions) error {
-	pl, err := opts.makePlan(opts.selectOptions)
+	_, pl, err := opts.makePlan(opts.selectOptions)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ builds them in parallel.`,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf("%v (see 'dockyard %s --help')", err, c.Name())
 	})
-	cmd.AddCommand(newPlanCmd(g, nil), newVersionCmd(g))
+	cmd.AddCommand(newPlanCmd(g, nil), newBuildCmd(g, nil), newCleanCmd(g), newVersionCmd(g))
 	return cmd
 }
 

@@ -4,6 +4,7 @@ package testenv
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -28,11 +29,19 @@ func Missing(t testing.TB, format string, args ...any) {
 // NeedDocker skips (or, in CI, fails) the test unless a Docker engine answers.
 func NeedDocker(t testing.TB) {
 	t.Helper()
+	if err := DockerAnswers(); err != nil {
+		Missing(t, "%v", err)
+	}
+}
+
+// DockerAnswers returns an error unless a Docker engine answers.
+func DockerAnswers() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := exec.CommandContext(ctx, "docker", "info", "--format", "{{.ServerVersion}}").Run(); err != nil {
-		Missing(t, "no Docker engine answers (run scripts/setup.sh): %v", err)
+		return fmt.Errorf("no Docker engine answers (run scripts/setup.sh): %v", err)
 	}
+	return nil
 }
 
 // NeedCommand skips (or, in CI, fails) the test unless name is on the PATH.

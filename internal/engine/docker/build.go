@@ -35,18 +35,11 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	if opts.Version, err = e.builderFor(ctx); err != nil {
 		return engine.Result{}, err
 	}
-	body, dockerfile, err := contextTar(req.ContextDir, req.Dockerfile)
-	if err != nil {
-		return engine.Result{}, err
-	}
-	defer body.Close()
-	opts.Dockerfile = dockerfile
-
-	run := e.run
+	run := e.runClassic
 	if opts.Version == build.BuilderBuildKit {
 		run = e.runBuildKit
 	}
-	id, err := run(ctx, body, opts, logs)
+	id, err := run(ctx, req, opts, logs)
 	if err != nil {
 		return engine.Result{}, err
 	}
@@ -55,6 +48,17 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 		return engine.Result{}, fmt.Errorf("inspecting the built image %s: %w", id, err)
 	}
 	return engine.Result{ID: img.ID, Size: img.Size}, nil
+}
+
+// runClassic runs a classic build, which gets the context as a tar.
+func (e *Engine) runClassic(ctx context.Context, req engine.Request, opts client.ImageBuildOptions, logs io.Writer) (string, error) {
+	body, dockerfile, err := contextTar(req.ContextDir, req.Dockerfile)
+	if err != nil {
+		return "", err
+	}
+	defer body.Close()
+	opts.Dockerfile = dockerfile
+	return e.run(ctx, body, opts, logs)
 }
 
 // run sends the build and reads its output; it returns the image's ID.

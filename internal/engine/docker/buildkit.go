@@ -2,35 +2,111 @@ package docker
 
 import (
 	"context"
-	"errors"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
+	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/moby/buildkit/identity"
 	"github.com/moby/buildkit/session"
-	"github.com/moby/moby/api/types/build"
+	"github.com/moby/buildkit/session/filesync"
 	"github.com/moby/moby/client"
+	"github.com/tonistiigi/fsutil"
+	fstypes "github.com/tonistiigi/fsutil/types"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
-// uploadRequest tells the engine's BuildKit that the build context comes
-// in a second request, an upload whose build ID is "upload-request:" and
-// the build's ID.
-const uploadRequest = "upload-request"
+// clientSession tells the engine's BuildKit that the context and the
+// Dockerfile come through the build's session, from the directories it
+// offers as localContext and localDockerfile.
+const (
+	clientSession   = "client-session"
+	localContext    = "context"
+	localDockerfile = "dockerfile"
+)
 
-// runBuildKit runs a BuildKit build: it sends the context in an upload
-// request of its own, and the build in a session.
-func (e *Engine) runBuildKit(ctx context.Context, body io.Reader, opts client.ImageBuildOptions, logs io.Writer) (string, error) {
-	stop, err := e.startBuildKit(ctx, body, &opts)
+// runBuildKit runs a BuildKit build in a session that serves the context
+// and the Dockerfile's directory, as the docker CLI does: the Dockerfile
+// reaches the image only if it lies in the context and .dockerignore
+// keeps it.
+func (e *Engine) runBuildKit(ctx context.Context, req engine.Request, opts client.ImageBuildOptions, logs io.Writer) (string, error) {
+	dirs, filter, err := syncedDirs(req.ContextDir, req.Dockerfile)
 	if err != nil {
 		return "", err
 	}
-	id, err := e.run(ctx, nil, opts, logs)
-	if uerr := stop(); err != nil && uerr != nil && ctx.Err() == nil {
-		err = fmt.Errorf("%w (%w)", err, uerr)
+	// A key per context lets the engine sync only what changed since the
+	// last build of that directory, as the docker CLI's does.
+	key := sha256.Sum256([]byte(req.ContextDir))
+	s, err := session.NewSession(ctx, hex.EncodeToString(key[:]))
+	if err != nil {
+		return "", fmt.Errorf("opening a BuildKit session: %w", err)
 	}
-	return id, err
+	s.Allow(filesync.NewFSSyncProvider(dirs, filter))
+	defer e.startSession(ctx, s)()
+
+	opts.SessionID = s.ID()
+	opts.BuildID = identity.NewID()
+	opts.RemoteContext = clientSession
+	opts.Dockerfile = filepath.Base(req.Dockerfile)
+	return e.run(ctx, nil, opts, logs)
+}
+
+// startSession runs s over a connection to the engine until stop is called.
+func (e *Engine) startSession(ctx context.Context, s *session.Session) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	dial := func(ctx context.Context, proto string, meta map[string][]string) (net.Conn, error) {
+		return e.api.DialHijack(ctx, "/session", proto, meta)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = s.Run(ctx, dial)
+	}()
+	return func() {
+		cancel()
+		_ = s.Close()
+		<-done
+	}
+}
+
+// syncedDirs returns the build context and the Dockerfile's directory, as
+// the session serves them, with files owned by root, and the filter that
+// applies to the context the engine's excludes or, if it sends none, those
+// of the context's .dockerignore: the docker CLI's defaults, which the
+// engine's own override.
+func syncedDirs(contextDir, dockerfile string) (filesync.StaticDirSource, filesync.FilterOptFunc, error) {
+	excludes, err := readDockerignore(contextDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	dirs := filesync.StaticDirSource{}
+	for name, dir := range map[string]string{localContext: contextDir, localDockerfile: filepath.Dir(dockerfile)} {
+		fs, err := fsutil.NewFS(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading %s: %w", dir, err)
+		}
+		if dirs[name], err = fsutil.NewFilterFS(fs, &fsutil.FilterOpt{Map: rootOwned}); err != nil {
+			return nil, nil, fmt.Errorf("reading %s: %w", dir, err)
+		}
+	}
+	filter := func(name string, opt *fsutil.FilterOpt) error {
+		if name == localContext && len(opt.ExcludePatterns) == 0 {
+			opt.ExcludePatterns = slices.Clone(excludes)
+		}
+		return nil
+	}
+	return dirs, filter, nil
+}
+
+// rootOwned gives a file to root, as the tar of the classic builder does.
+func rootOwned(_ string, st *fstypes.Stat) fsutil.MapResult {
+	st.Uid, st.Gid = 0, 0
+	return fsutil.MapResultKeep
 }
 
 // cancelBuild asks the engine to stop a BuildKit build whose client left,
@@ -40,55 +116,4 @@ func (e *Engine) cancelBuild(ctx context.Context, buildID string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	_, _ = e.api.BuildCancel(ctx, buildID, client.BuildCancelOptions{})
-}
-
-// startBuildKit prepares a BuildKit build of opts: it opens the session the
-// build runs in and uploads the context tar in a request of its own, as
-// the docker CLI does. The session carries no files. stop ends both once
-// the build is over and returns the upload's error, if it failed.
-func (e *Engine) startBuildKit(ctx context.Context, body io.Reader, opts *client.ImageBuildOptions) (stop func() error, err error) {
-	s, err := session.NewSession(ctx, "")
-	if err != nil {
-		return nil, fmt.Errorf("opening a BuildKit session: %w", err)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	dial := func(ctx context.Context, proto string, meta map[string][]string) (net.Conn, error) {
-		return e.api.DialHijack(ctx, "/session", proto, meta)
-	}
-	sessionDone := make(chan struct{})
-	go func() {
-		defer close(sessionDone)
-		_ = s.Run(ctx, dial)
-	}()
-
-	opts.SessionID = s.ID()
-	opts.BuildID = identity.NewID()
-	opts.RemoteContext = uploadRequest
-	uploaded := make(chan error, 1)
-	go func() {
-		uploaded <- e.upload(ctx, body, uploadRequest+":"+opts.BuildID)
-	}()
-	return func() error {
-		cancel()
-		_ = s.Close()
-		<-sessionDone
-		if err := <-uploaded; err != nil && !errors.Is(err, context.Canceled) {
-			return err
-		}
-		return nil
-	}, nil
-}
-
-// upload sends the context tar for the build whose upload ID is id.
-func (e *Engine) upload(ctx context.Context, body io.Reader, id string) error {
-	resp, err := e.api.ImageBuild(ctx, body, client.ImageBuildOptions{
-		Version: build.BuilderBuildKit,
-		BuildID: id,
-	})
-	if err != nil {
-		return fmt.Errorf("uploading the build context: %w", err)
-	}
-	defer resp.Body.Close()
-	_, err = io.Copy(io.Discard, resp.Body)
-	return err
 }

@@ -17,12 +17,13 @@ import (
 	"github.com/moby/patternmatcher/ignorefile"
 )
 
-// contextTar returns the build context as a tar stream for the engine, and
-// the Dockerfile's name inside it. Files that the context's .dockerignore
-// excludes are left out, but never the Dockerfile nor .dockerignore itself:
-// the engine reads both, then drops them if .dockerignore lists them. A
-// Dockerfile outside the context is added under a generated name, which is
-// appended to .dockerignore so that it does not reach the image.
+// contextTar returns the build context as a tar stream for the classic
+// builder, and the Dockerfile's name inside it. Files that the context's
+// .dockerignore excludes are left out, but never the Dockerfile nor
+// .dockerignore itself: the engine reads both, then drops them if
+// .dockerignore lists them. A Dockerfile outside the context is added under
+// a generated name, which is appended to .dockerignore so that it does not
+// reach the image.
 func contextTar(contextDir, dockerfile string) (io.ReadCloser, string, error) {
 	excludes, err := readDockerignore(contextDir)
 	if err != nil {

@@ -1,9 +1,10 @@
 // Package docker builds images through a Docker engine's API: with the
 // engine's BuildKit, in a session, when the engine has it, with the classic
-// builder otherwise. Either way the context travels as a tar that honours
-// .dockerignore. Images the engine holds, such as the project's parents
-// built earlier in the run, resolve as local images: nothing is pulled
-// unless the engine lacks it.
+// builder otherwise. The classic builder gets the context as a tar; BuildKit
+// reads the context and the Dockerfile's directory through the session.
+// Either way .dockerignore applies. Images the engine holds, such as the
+// project's parents built earlier in the run, resolve as local images:
+// nothing is pulled unless the engine lacks it.
 package docker
 
 import (

@@ -1,0 +1,183 @@
+// Package build runs a plan: it schedules the images and the components'
+// steps on a DAG, drives the engine, keeps the workspace safe, and records
+// everything in the progress view and the report.
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/progress"
+	"github.com/dockyard-build/dockyard/internal/project"
+	"github.com/dockyard-build/dockyard/internal/report"
+	"github.com/dockyard-build/dockyard/internal/sched"
+	"github.com/dockyard-build/dockyard/internal/workspace"
+)
+
+// Options tune a run.
+type Options struct {
+	Jobs      int
+	KeepGoing bool
+	NoCache   bool
+}
+
+// Runner holds what one run uses.
+type Runner struct {
+	Project   *project.Project
+	Plan      *plan.Plan
+	Engine    engine.Engine
+	Workspace *workspace.Workspace
+	Progress  *progress.Progress
+	Report    *report.Report
+	Options   Options
+
+	// Failures lists the tasks that failed, images and hooks, in the order
+	// they failed.
+	Failures []sched.Outcome
+
+	labels map[string]string
+	tasks  map[string]*task
+}
+
+// Images lists the report entries of a plan's images.
+func Images(pl *plan.Plan) []report.Image {
+	var out []report.Image
+	for _, im := range pl.Images {
+		out = append(out, report.Image{Name: im.Name, Component: im.Component, Refs: im.Refs})
+	}
+	return out
+}
+
+// Run builds the plan. It checks first that no step would touch a path the
+// user owns; then runs every task; the workspace is cleaned by its owner.
+// The error is the first failure (or every failure with KeepGoing).
+func (r *Runner) Run(ctx context.Context) error {
+	tasks, err := r.makeTasks()
+	if err != nil {
+		return err
+	}
+	if err := r.Workspace.Check(r.claims()...); err != nil {
+		return &ConflictError{err}
+	}
+	r.labels = sourceLabels(r.Project.Root)
+	var list []sched.Task
+	for _, t := range tasks {
+		list = append(list, sched.Task{ID: t.id, Deps: t.deps})
+		if t.visible() {
+			r.Progress.Queued(t.id)
+		}
+	}
+	outcomes, runErr := sched.Run(ctx, list, sched.Options{
+		Jobs:      r.Options.Jobs,
+		KeepGoing: r.Options.KeepGoing,
+		OnStart: func(id string) {
+			if r.tasks[id].visible() {
+				r.Progress.Started(id)
+			}
+		},
+		OnDone: r.done,
+	}, func(ctx context.Context, id string) error { return r.tasks[id].run(ctx) })
+	if r.Options.KeepGoing && runErr != nil && ctx.Err() == nil {
+		runErr = joinFailures(outcomes)
+	}
+	return runErr
+}
+
+// done records a task's outcome in the progress view and the report.
+func (r *Runner) done(o sched.Outcome) {
+	t := r.tasks[o.ID]
+	if o.Status == sched.Failed {
+		r.Failures = append(r.Failures, o)
+	}
+	status := map[sched.Status]string{
+		sched.Succeeded: report.Built, sched.Failed: report.Failed,
+		sched.Skipped: report.Skipped, sched.Canceled: report.Canceled,
+	}[o.Status]
+	if t.image == nil && o.Status == sched.Succeeded {
+		status = "succeeded"
+	}
+	if t.visible() {
+		r.Progress.Finished(o.ID, status, o.Err)
+	}
+	if t.image == nil {
+		return
+	}
+	r.Report.Update(o.ID, func(im *report.Image) {
+		im.Status = status
+		if o.Err != nil {
+			im.Reason = firstLine(o.Err.Error())
+		}
+		im.Log = r.Progress.LogPath(o.ID)
+	})
+}
+
+// claims are the paths the run's steps will create: none may exist yet.
+func (r *Runner) claims() []string {
+	var paths []string
+	for _, t := range r.tasks {
+		paths = append(paths, t.claims()...)
+	}
+	return paths
+}
+
+// ConflictError is a path the user owns that a step would have to create.
+type ConflictError struct{ Err error }
+
+func (e *ConflictError) Error() string { return e.Err.Error() }
+func (e *ConflictError) Unwrap() error { return e.Err }
+
+func joinFailures(outcomes []sched.Outcome) error {
+	var errs []error
+	for _, o := range outcomes {
+		if o.Status == sched.Failed {
+			errs = append(errs, fmt.Errorf("%s: %w", o.ID, o.Err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// sourceLabels record where images come from: the git commit, when the
+// repository is a git work tree.
+func sourceLabels(root string) map[string]string {
+	labels := map[string]string{}
+	out, err := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
+	if err == nil {
+		labels["org.opencontainers.image.revision"] = strings.TrimSpace(string(out))
+	}
+	return labels
+}
+
+func (r *Runner) exists(rel string) bool {
+	_, err := os.Stat(r.Project.Abs(rel))
+	return err == nil
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// timed runs f and adds its seconds to the phase of every image given.
+func (r *Runner) timed(phase string, images []string, f func() error) error {
+	start := time.Now()
+	err := f()
+	secs := report.Seconds(time.Since(start))
+	for _, name := range images {
+		r.Report.Update(name, func(im *report.Image) { im.Phases[phase] += secs })
+	}
+	return err
+}
+
+// logTo returns the task's log writer and a function closing it.
+func (r *Runner) logTo(id string) (io.Writer, func()) {
+	w := r.Progress.Log(id)
+	return w, func() { w.Close() }
+}

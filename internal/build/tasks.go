@@ -1,0 +1,241 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/project"
+	"github.com/dockyard-build/dockyard/internal/report"
+	"github.com/dockyard-build/dockyard/internal/workspace"
+)
+
+// task is one node of the run's DAG: an image build, or a component's
+// steps before (dependency copies, pre-hook) or after (post-hook, keeping
+// generated/) its images.
+type task struct {
+	r    *Runner
+	id   string
+	deps []string
+	run  func(ctx context.Context) error
+
+	image     *plan.Image        // image tasks
+	component *project.Component // pre and post tasks
+	images    []string           // the component's images in this run
+}
+
+func preID(c string) string  { return c + ":pre" }
+func postID(c string) string { return c + ":post" }
+
+// makeTasks turns the plan into tasks: per component a pre task that waits
+// for the post tasks of the components it copies, its image tasks, and a
+// post task that waits for them.
+func (r *Runner) makeTasks() ([]*task, error) {
+	r.tasks = map[string]*task{}
+	var order []*task
+	add := func(t *task) { r.tasks[t.id] = t; order = append(order, t) }
+	comps := map[string][]string{}
+	for _, im := range r.Plan.Images {
+		if im.Kind == project.KindComponent {
+			comps[im.Component] = append(comps[im.Component], im.Name)
+		}
+	}
+	names := make([]string, 0, len(comps))
+	for c := range comps {
+		names = append(names, c)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		c := r.Project.Component(name)
+		pre := &task{r: r, id: preID(name), component: c, images: comps[name]}
+		for _, d := range c.Deps {
+			if _, ok := comps[d.Name]; !ok {
+				return nil, fmt.Errorf("component %s needs %s, which is not in this run", name, d.Name)
+			}
+			pre.deps = append(pre.deps, postID(d.Name))
+		}
+		pre.run = pre.runPre
+		add(pre)
+	}
+	for i := range r.Plan.Images {
+		im := &r.Plan.Images[i]
+		if len(im.Platforms) > 1 {
+			return nil, fmt.Errorf("image %s: the %s engine builds one platform per image, not %s", im.Name, r.Engine.Name(), strings.Join(im.Platforms, ","))
+		}
+		t := &task{r: r, id: im.Name, image: im}
+		if im.Kind == project.KindComponent {
+			t.deps = append(t.deps, preID(im.Component))
+		}
+		for _, p := range im.Parents {
+			t.deps = append(t.deps, p.Name)
+		}
+		t.run = t.runImage
+		add(t)
+	}
+	for _, name := range names {
+		post := &task{r: r, id: postID(name), component: r.Project.Component(name), images: comps[name], deps: comps[name]}
+		post.run = post.runPost
+		add(post)
+	}
+	return order, nil
+}
+
+// visible reports whether the task is worth a line of progress.
+func (t *task) visible() bool {
+	if t.image != nil {
+		return true
+	}
+	c := t.component
+	if t.id == preID(c.Name) {
+		return c.PreHook != "" || len(c.Deps) > 0
+	}
+	return c.PostHook != ""
+}
+
+func (t *task) hasHooks() bool {
+	return t.component.PreHook != "" || t.component.PostHook != ""
+}
+
+func (t *task) depDir(dep string) string { return path.Join(t.component.Dir, "dependency", dep) }
+func (t *task) generated() string        { return path.Join(t.component.Dir, "generated") }
+
+// claims lists what the task will create in the source tree.
+func (t *task) claims() []string {
+	switch {
+	case t.image != nil:
+		var dsts []string
+		for _, c := range t.r.Project.Image(t.image.Name).CopyList {
+			dsts = append(dsts, c.Dst)
+		}
+		return dsts
+	case t.id == preID(t.component.Name):
+		var paths []string
+		if len(t.component.Deps) > 0 {
+			paths = append(paths, path.Join(t.component.Dir, "dependency"))
+		}
+		if t.hasHooks() {
+			paths = append(paths, t.generated())
+		}
+		return paths
+	}
+	return nil
+}
+
+// runPre copies the dependency components' folders (with what they kept
+// of generated/) into dependency/<dep>, then runs the pre-build hook.
+func (t *task) runPre(ctx context.Context) error {
+	ws, c := t.r.Workspace, t.component
+	err := t.r.timed("dependencies", t.images, func() error {
+		for _, d := range c.Deps {
+			dep := t.r.Project.Component(d.Name)
+			if err := ws.CopyDir(dep.Dir, t.depDir(d.Name)); err != nil {
+				return fmt.Errorf("copying %s into %s: %w", dep.Dir, t.depDir(d.Name), err)
+			}
+			if artifacts := artifactDir(d.Name); t.r.exists(artifacts) {
+				if err := ws.Copy(artifacts, path.Join(t.depDir(d.Name), "generated")); err != nil {
+					return fmt.Errorf("copying %s's generated files: %w", d.Name, err)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil || !t.hasHooks() {
+		return err
+	}
+	if err := ws.Claim(t.generated()); err != nil {
+		return err
+	}
+	return t.hook(ctx, "pre-hook", c.PreHook)
+}
+
+// runPost runs the post-build hook, keeps generated/ under
+// .dockyard/artifacts/<component>, and removes the dependency copies.
+func (t *task) runPost(ctx context.Context) error {
+	c := t.component
+	if err := t.hook(ctx, "post-hook", c.PostHook); err != nil {
+		return err
+	}
+	if t.hasHooks() {
+		if err := t.r.Workspace.Keep(t.generated(), artifactDir(c.Name)); err != nil {
+			return err
+		}
+	}
+	for _, d := range c.Deps {
+		if err := t.r.Workspace.Release(t.depDir(d.Name)); err != nil {
+			return err
+		}
+	}
+	if len(c.Deps) > 0 {
+		return t.r.Workspace.Release(path.Join(c.Dir, "dependency"))
+	}
+	return nil
+}
+
+func (t *task) hook(ctx context.Context, phase, script string) error {
+	if script == "" {
+		return nil
+	}
+	reg := t.r.Project.Config.Registry
+	env := []string{
+		"DOCKYARD_COMPONENT=" + t.component.Name,
+		"DOCKYARD_IMAGE_TAG=" + reg.Tag,
+		"DOCKYARD_REGISTRY=" + reg.Domain,
+		"DOCKYARD_NAMESPACE=" + reg.Namespace,
+	}
+	out, closeLog := t.r.logTo(t.id)
+	defer closeLog()
+	return t.r.timed(phase, t.images, func() error {
+		return workspace.RunHook(ctx, t.r.Project.Root, script, t.component.Dir, env, out)
+	})
+}
+
+// runImage copies an image folder's copy-list in, builds the image, and
+// removes the copies again.
+func (t *task) runImage(ctx context.Context) error {
+	im := t.image
+	items := t.r.Project.Image(im.Name).CopyList
+	for _, c := range items {
+		if err := t.r.Workspace.Copy(c.Src, c.Dst); err != nil {
+			return fmt.Errorf("copy-list %s -> %s: %w", c.Src, c.Dst, err)
+		}
+	}
+	labels := map[string]string{
+		"dev.dockyard.image":      im.Name,
+		"dev.dockyard.dockerfile": im.Dockerfile,
+	}
+	if im.Component != "" {
+		labels["dev.dockyard.component"] = im.Component
+	}
+	for k, v := range t.r.labels {
+		labels[k] = v
+	}
+	req := engine.Request{
+		Image: im.Name, ContextDir: t.r.Project.Abs(im.Context), Dockerfile: t.r.Project.Abs(im.Dockerfile),
+		Target: im.Target, Args: im.Args, Tags: im.Refs, Labels: labels, NoCache: t.r.Options.NoCache,
+	}
+	if len(im.Platforms) > 0 {
+		req.Platform = im.Platforms[0]
+	}
+	out, closeLog := t.r.logTo(t.id)
+	defer closeLog()
+	start := time.Now()
+	res, err := t.r.Engine.Build(ctx, req, out)
+	secs := report.Seconds(time.Since(start))
+	t.r.Report.Update(im.Name, func(ri *report.Image) {
+		ri.Phases["build"] += secs
+		ri.ID, ri.Size, ri.Platform = res.ID, res.Size, req.Platform
+	})
+	for _, c := range items {
+		if rerr := t.r.Workspace.Release(c.Dst); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+func artifactDir(component string) string { return path.Join(".dockyard", "artifacts", component) }

@@ -1,0 +1,189 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dockyard-build/dockyard/internal/build"
+	"github.com/dockyard-build/dockyard/internal/progress"
+	"github.com/dockyard-build/dockyard/internal/report"
+	"github.com/dockyard-build/dockyard/internal/sched"
+	"github.com/dockyard-build/dockyard/internal/workspace"
+	"github.com/spf13/cobra"
+)
+
+// failureTail is how many lines of a failed task's log are shown.
+const failureTail = 20
+
+type buildOptions struct {
+	*globals
+	selectOptions
+	jobs      int
+	keepGoing bool
+	noCache   bool
+	engine    string
+	progress  string
+	report    string
+}
+
+func newBuildCmd(g *globals, runF func(context.Context, *buildOptions) error) *cobra.Command {
+	opts := &buildOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "build",
+		Short: "Build the images in dependency order, in parallel",
+		Long: `build builds the planned images through a container engine. Each image waits
+for its parents, then takes one of -j slots. A component's steps run around its
+images: its component.dep folders are copied into dependency/<dep>, then
+build/build-pre.sh runs, the images build, build/build-post.sh runs, and what
+the component left in generated/ is kept under .dockyard/artifacts/<component>.
+dockyard removes only what it created, also after a failure or Ctrl-C.
+
+The first failure stops the run unless --keep-going is given. Each task's whole
+log is kept in .dockyard/logs/.`,
+		Example: `  dockyard build
+  dockyard build -s rest-server -j 4 --progress plain
+  dockyard build --keep-going --report build-report.json
+  dockyard build -c ./cluster-config --variant k8s`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !slices.Contains(progress.Modes, opts.progress) {
+				return usageErrorf("unknown progress mode %q (want one of %s)", opts.progress, strings.Join(progress.Modes, ", "))
+			}
+			if opts.jobs < 0 {
+				return usageErrorf("-j must be at least 1")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runBuild(cmd.Context(), opts)
+		},
+	}
+	opts.selectOptions.register(cmd)
+	f := cmd.Flags()
+	f.IntVarP(&opts.jobs, "jobs", "j", 0, "images built at once (default: jobs from dockyard.yaml, else the number of CPUs)")
+	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
+	f.BoolVar(&opts.noCache, "no-cache", false, "do not use the engine's layer cache")
+	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
+	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
+	f.StringVar(&opts.report, "report", "", "write a JSON report of the run to this file")
+	return cmd
+}
+
+func runBuild(ctx context.Context, opts *buildOptions) error {
+	started := time.Now()
+	p, pl, err := opts.makePlan(opts.selectOptions)
+	if err != nil {
+		return err
+	}
+	engineName := opts.engine
+	if engineName == "" {
+		engineName = p.Config.Engine
+	}
+	eng, why, err := openEngine(ctx, engineName)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+
+	ws, err := workspace.Open(p.Root)
+	if err != nil {
+		return err
+	}
+	prog, err := progress.New(progress.Options{Mode: opts.progress, Out: opts.stderr, LogDir: filepath.Join(p.Root, ".dockyard", "logs")})
+	if err != nil {
+		ws.Close()
+		return err
+	}
+	for _, path := range ws.Recovered {
+		prog.Message("removed %s, left by an interrupted run", path)
+	}
+	prog.Message("engine: %s (%s); %d %s", eng.Name(), why, len(pl.Images), plural(len(pl.Images), "image"))
+
+	jobs := opts.jobs
+	if jobs == 0 {
+		jobs = p.Config.Jobs
+	}
+	if jobs == 0 {
+		jobs = runtime.NumCPU()
+	}
+	rep := report.New(p.Root, eng.Name(), started, build.Images(pl))
+	r := &build.Runner{
+		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep,
+		Options: build.Options{Jobs: jobs, KeepGoing: opts.keepGoing, NoCache: opts.noCache},
+	}
+	runErr := r.Run(ctx)
+	if cerr := ws.Close(); cerr != nil {
+		runErr = errors.Join(runErr, fmt.Errorf("cleaning up: %w", cerr))
+	}
+	prog.Close()
+	showFailures(opts, r.Failures, prog)
+	showResults(opts, rep)
+	return finishReport(ctx, opts, rep, runErr)
+}
+
+// finishReport writes the report, also when the run failed, and turns the
+// run's error into the command's.
+func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, runErr error) error {
+	status := "succeeded"
+	switch {
+	case ctx.Err() != nil:
+		status = "interrupted"
+	case runErr != nil:
+		status = "failed"
+	}
+	rep.Finish(time.Now(), status, runErr)
+	if opts.report != "" {
+		if err := rep.WriteFile(opts.report); err != nil {
+			return errors.Join(runErr, err)
+		}
+	}
+	var conflict *build.ConflictError
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("interrupted; the source tree is as it was")
+	case errors.As(runErr, &conflict):
+		return &usageError{runErr}
+	case runErr != nil:
+		return fmt.Errorf("build failed: %w", runErr)
+	}
+	return nil
+}
+
+// showFailures prints each failed task's last log lines and log path.
+func showFailures(opts *buildOptions, failures []sched.Outcome, prog *progress.Progress) {
+	for _, f := range failures {
+		msg, _, _ := strings.Cut(f.Err.Error(), "\n")
+		fmt.Fprintf(opts.stderr, "\n%s failed: %s\n", f.ID, msg)
+		for _, line := range prog.Tail(f.ID, failureTail) {
+			fmt.Fprintf(opts.stderr, "  | %s\n", line)
+		}
+		fmt.Fprintf(opts.stderr, "  full log: %s\n", prog.LogPath(f.ID))
+	}
+}
+
+// showResults prints what each image became: its status, ID and refs.
+func showResults(opts *buildOptions, rep *report.Report) {
+	tw := tabwriter.NewWriter(opts.stdout, 0, 0, 2, ' ', 0)
+	for _, im := range rep.Images {
+		id := im.ID
+		if id == "" {
+			id = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", im.Name, im.Status, id, strings.Join(im.Refs, ","))
+	}
+	tw.Flush()
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}

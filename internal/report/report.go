@@ -1,0 +1,153 @@
+// Package report is the machine-readable record of a build run: what
+// happened to each image, how long each phase took, and the run's totals.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// SchemaVersion is the version of the report's JSON form.
+const SchemaVersion = 1
+
+// Statuses an image can end in.
+const (
+	Built    = "built"
+	UpToDate = "up-to-date"
+	Failed   = "failed"
+	Skipped  = "skipped"
+	Canceled = "canceled"
+)
+
+// Report is one run.
+type Report struct {
+	SchemaVersion int       `json:"schemaVersion"`
+	Root          string    `json:"root"`
+	Engine        string    `json:"engine"`
+	Started       time.Time `json:"started"`
+	Seconds       float64   `json:"seconds"`
+	// Status is "succeeded", "failed" or "interrupted".
+	Status string  `json:"status"`
+	Error  string  `json:"error,omitempty"`
+	Totals Totals  `json:"totals"`
+	Images []Image `json:"images"`
+
+	mu sync.Mutex
+}
+
+// Totals counts images by status.
+type Totals struct {
+	Images   int `json:"images"`
+	Built    int `json:"built"`
+	UpToDate int `json:"upToDate"`
+	Failed   int `json:"failed"`
+	Skipped  int `json:"skipped"`
+	Canceled int `json:"canceled"`
+}
+
+// Image is what happened to one image.
+type Image struct {
+	Name      string   `json:"name"`
+	Component string   `json:"component,omitempty"`
+	Refs      []string `json:"refs"`
+	ID        string   `json:"id,omitempty"`
+	Size      int64    `json:"size,omitempty"`
+	Status    string   `json:"status"`
+	Reason    string   `json:"reason,omitempty"`
+	Engine    string   `json:"engine"`
+	Platform  string   `json:"platform,omitempty"`
+	// Phases holds seconds per phase: "dependencies", "pre-hook", "build",
+	// "post-hook"; the component's phases are counted on each of its images.
+	Phases map[string]float64 `json:"phases"`
+	Log    string             `json:"log,omitempty"`
+}
+
+// New starts a report for a run of the given images, all canceled until
+// they are known better.
+func New(root, engine string, started time.Time, images []Image) *Report {
+	for i := range images {
+		images[i].Status, images[i].Engine = Canceled, engine
+		if images[i].Phases == nil {
+			images[i].Phases = map[string]float64{}
+		}
+	}
+	return &Report{SchemaVersion: SchemaVersion, Root: root, Engine: engine, Started: started, Images: images}
+}
+
+// Update changes the image of that name under the report's lock.
+func (r *Report) Update(name string, f func(*Image)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := range r.Images {
+		if r.Images[i].Name == name {
+			f(&r.Images[i])
+			return
+		}
+	}
+}
+
+// Finish sets the run's status and totals.
+func (r *Report) Finish(now time.Time, status string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Seconds = round(now.Sub(r.Started).Seconds())
+	r.Status = status
+	if err != nil {
+		r.Error = err.Error()
+	}
+	r.Totals = Totals{Images: len(r.Images)}
+	for _, im := range r.Images {
+		switch im.Status {
+		case Built:
+			r.Totals.Built++
+		case UpToDate:
+			r.Totals.UpToDate++
+		case Failed:
+			r.Totals.Failed++
+		case Skipped:
+			r.Totals.Skipped++
+		case Canceled:
+			r.Totals.Canceled++
+		}
+	}
+}
+
+// WriteFile writes the report atomically: a reader sees the old file or
+// the whole new one, never a part.
+func (r *Report) WriteFile(path string) error {
+	r.mu.Lock()
+	data, err := json.MarshalIndent(r, "", "  ")
+	r.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing report: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing report: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	return nil
+}
+
+// Seconds rounds a duration to milliseconds, as reports show it.
+func Seconds(d time.Duration) float64 { return round(d.Seconds()) }
+
+func round(s float64) float64 { return float64(int64(s*1000+0.5)) / 1000 }

@@ -1,0 +1,81 @@
+package workspace
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func needBash(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("bash is not installed")
+	}
+}
+
+func TestRunHookEnvDirAndOrder(t *testing.T) {
+	needBash(t)
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"src/web/build/build-pre.sh": `
+echo "component=$DOCKYARD_COMPONENT tag=$DOCKYARD_IMAGE_TAG"
+echo "in $(basename "$PWD")"
+echo to-stderr >&2
+echo to-stdout
+printf 'no newline'
+`})
+	var out bytes.Buffer
+	extra := []string{"DOCKYARD_COMPONENT=web", "DOCKYARD_IMAGE_TAG=v1"}
+	if err := RunHook(context.Background(), root, "src/web/build/build-pre.sh", "src/web", extra, &out); err != nil {
+		t.Fatal(err)
+	}
+	want := "component=web tag=v1\nin web\nto-stderr\nto-stdout\nno newline"
+	if diff := cmp.Diff(want, out.String()); diff != "" {
+		t.Errorf("output (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunHookFailure(t *testing.T) {
+	needBash(t)
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"src/web/build/build-post.sh": `
+for i in $(seq 1 30); do echo "line $i"; done
+echo "last words" >&2
+exit 3
+`})
+	err := RunHook(context.Background(), root, "src/web/build/build-post.sh", "src/web", nil, nil)
+	var hook *HookError
+	if !errors.As(err, &hook) {
+		t.Fatalf("RunHook = %v, want a HookError", err)
+	}
+	if got, want := err.Error(), "src/web/build/build-post.sh exited with status 3"; got != want {
+		t.Errorf("message = %q, want %q", got, want)
+	}
+	var want []string
+	for i := 12; i <= 30; i++ {
+		want = append(want, fmt.Sprintf("line %d", i))
+	}
+	want = append(want, "last words")
+	if diff := cmp.Diff(want, hook.Tail); diff != "" {
+		t.Errorf("tail (-want +got):\n%s", diff)
+	}
+}
+
+func TestRunHookMissingFolder(t *testing.T) {
+	needBash(t)
+	root := t.TempDir()
+	err := RunHook(context.Background(), root, "x.sh", "no/such/dir", nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "running x.sh") {
+		t.Errorf("RunHook = %v, want an error running x.sh", err)
+	}
+	writeFiles(t, root, map[string]string{"ok.sh": "true"})
+	if err := RunHook(context.Background(), root, filepath.FromSlash("ok.sh"), ".", nil, nil); err != nil {
+		t.Errorf("RunHook = %v", err)
+	}
+}

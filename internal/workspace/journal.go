@@ -1,0 +1,210 @@
+package workspace
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// The journal is .dockyard/journal, one JSON record a line, appended and
+// fsynced before the path it names is created ("add") and after ("made"),
+// and when a path is removed ("drop"). A torn last line from a crash is
+// ignored. When a run ends the journal is removed, or rewritten with
+// temp+rename+fsync to list only what could not be removed.
+const (
+	opAdd  = "add"
+	opMade = "made"
+	opDrop = "drop"
+)
+
+type record struct {
+	Op   string `json:"op"`
+	Path string `json:"path"`
+	Dir  bool   `json:"dir,omitempty"`  // add: a folder, not a file
+	Step bool   `json:"step,omitempty"` // add: claimed for a hook to create
+	ID   string `json:"id,omitempty"`   // made: device and inode, where known
+}
+
+// entry is a journaled path.
+type entry struct {
+	dir  bool   // a folder, not a file
+	step bool   // claimed for a hook to create
+	made bool   // dockyard confirmed creating it
+	id   string // its identity when made, or ""
+	busy bool   // being removed or kept right now
+}
+
+// records are the lines that journal e at p.
+func (e *entry) records(p string) []record {
+	recs := []record{{Op: opAdd, Path: p, Dir: e.dir, Step: e.step}}
+	if e.made {
+		recs = append(recs, record{Op: opMade, Path: p, ID: e.id})
+	}
+	return recs
+}
+
+// journal appends records to .dockyard/journal, creating it on first use.
+type journal struct {
+	root *os.Root
+	f    *os.File
+}
+
+func (j *journal) write(recs ...record) error {
+	if j.f == nil {
+		f, err := j.root.OpenFile(filepath.FromSlash(journalFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("opening the journal: %w", err)
+		}
+		j.f = f
+		syncDir(j.root, stateDir)
+	}
+	var b []byte
+	for _, r := range recs {
+		line, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		b = append(append(b, line...), '\n')
+	}
+	if _, err := j.f.Write(b); err != nil {
+		return fmt.Errorf("writing the journal: %w", err)
+	}
+	if err := j.f.Sync(); err != nil {
+		return fmt.Errorf("writing the journal: %w", err)
+	}
+	return nil
+}
+
+func (j *journal) close() error {
+	if j.f == nil {
+		return nil
+	}
+	err := j.f.Close()
+	j.f = nil
+	return err
+}
+
+// finish leaves the journal listing exactly entries: it removes the journal
+// when there are none, and otherwise rewrites it atomically.
+func (j *journal) finish(entries map[string]*entry) error {
+	if err := j.close(); err != nil {
+		return err
+	}
+	name := filepath.FromSlash(journalFile)
+	if len(entries) == 0 {
+		if err := j.root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("removing the journal: %w", err)
+		}
+		syncDir(j.root, stateDir)
+		return nil
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, p := range sortedDeepestFirst(entries) {
+		for _, r := range entries[p].records(p) {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+	}
+	tmp := name + ".tmp"
+	f, err := j.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return fmt.Errorf("rewriting the journal: %w", err)
+	}
+	_, err = f.Write(buf.Bytes())
+	err = errors.Join(err, f.Sync(), f.Close())
+	if err == nil {
+		err = j.root.Rename(tmp, name)
+	}
+	if err != nil {
+		return fmt.Errorf("rewriting the journal: %w", err)
+	}
+	syncDir(j.root, stateDir)
+	return nil
+}
+
+// loadJournal reads a journal left by an earlier run; nil when there is none.
+func loadJournal(r *os.Root) (map[string]*entry, error) {
+	data, err := r.ReadFile(filepath.FromSlash(journalFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the journal: %w", err)
+	}
+	entries := map[string]*entry{}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var rec record
+		if json.Unmarshal(sc.Bytes(), &rec) != nil {
+			continue // torn by a crash while it was written
+		}
+		if p, err := clean(rec.Path); err != nil || p != rec.Path {
+			continue // never act on a path that is not plainly inside the root
+		}
+		switch e := entries[rec.Path]; rec.Op {
+		case opAdd:
+			entries[rec.Path] = &entry{dir: rec.Dir, step: rec.Step}
+		case opMade:
+			if e != nil {
+				e.made, e.id = true, rec.ID
+			}
+		case opDrop:
+			delete(entries, rec.Path)
+		}
+	}
+	return entries, sc.Err()
+}
+
+// sweep removes journaled paths, deepest first. It deletes from entries
+// each one that is gone now, or that was left in place because it changed
+// (returned as left); what fails to be removed stays journaled.
+func (w *Workspace) sweep(entries map[string]*entry) (removed []string, left []*changedError, err error) {
+	var errs []error
+	for _, p := range sortedDeepestFirst(entries) {
+		ok, rerr := w.remove(p, entries[p])
+		var changed *changedError
+		switch {
+		case errors.As(rerr, &changed):
+			left = append(left, changed)
+		case rerr != nil:
+			errs = append(errs, rerr)
+			continue
+		case ok:
+			removed = append(removed, p)
+		}
+		delete(entries, p)
+	}
+	return removed, left, errors.Join(errs...)
+}
+
+// sortedDeepestFirst lists the entries' paths, children before parents.
+func sortedDeepestFirst(entries map[string]*entry) []string {
+	paths := make([]string, 0, len(entries))
+	for p := range entries {
+		paths = append(paths, p)
+	}
+	sort.Slice(paths, func(i, j int) bool {
+		if di, dj := depth(paths[i]), depth(paths[j]); di != dj {
+			return di > dj
+		}
+		return paths[i] < paths[j]
+	})
+	return paths
+}
+
+// syncDir flushes a folder's entries to disk, where the platform can.
+func syncDir(r *os.Root, dir string) {
+	if d, err := r.Open(filepath.FromSlash(dir)); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+}
