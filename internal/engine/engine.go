@@ -6,6 +6,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
 // Request is one image build.
@@ -53,3 +56,31 @@ type Engine interface {
 
 // ErrUnavailable is wrapped by errors about an engine that cannot be reached.
 var ErrUnavailable = errors.New("engine unavailable")
+
+// Engines may offer more than builds; callers find out with a type assertion.
+
+// ImageInfo describes an image in an engine's store.
+type ImageInfo struct {
+	ID      string
+	Refs    []string
+	Size    int64
+	Created time.Time
+	Labels  map[string]string
+}
+
+// Lister lists the images in an engine's store that dockyard built (those
+// with the dev.dockyard.image label).
+type Lister interface {
+	List(ctx context.Context) ([]ImageInfo, error)
+}
+
+// Exporter reads an image of the engine's store as an OCI image, for push
+// and save.
+type Exporter interface {
+	Image(ctx context.Context, ref string) (v1.Image, error)
+}
+
+// Loader writes an image into the engine's store under ref.
+type Loader interface {
+	Load(ctx context.Context, ref string, img v1.Image) error
+}
