@@ -2,28 +2,14 @@ package config
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dockyard-build/dockyard/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 )
 
-func writeFiles(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+var writeFiles = testenv.WriteFiles
 
 func TestLoadDefaultsWithoutFile(t *testing.T) {
 	c, err := Load(writeFiles(t, map[string]string{".env": "TAG=1.0\n"}))

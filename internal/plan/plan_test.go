@@ -1,28 +1,18 @@
 package plan
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/project"
+	"github.com/dockyard-build/dockyard/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 )
 
 func load(t *testing.T, files map[string]string) *project.Project {
 	t.Helper()
-	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testenv.WriteFiles(t, files)
 	cfg, err := config.Load(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -1,29 +1,15 @@
 package project
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 )
 
-func repo(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+var repo = testenv.WriteFiles
 
 func load(t *testing.T, dir, variant string) (*Project, error) {
 	t.Helper()

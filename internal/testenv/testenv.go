@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -50,4 +51,21 @@ func NeedCommand(t testing.TB, name string) {
 	if _, err := exec.LookPath(name); err != nil {
 		Missing(t, "%s is not installed (run scripts/setup.sh)", name)
 	}
+}
+
+// WriteFiles writes files (slash paths relative to a new temporary folder,
+// with their contents) and returns the folder: a small repository for a test.
+func WriteFiles(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
