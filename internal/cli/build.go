@@ -168,11 +168,15 @@ func showFailures(opts *buildOptions, failures []sched.Outcome, prog *progress.P
 	}
 }
 
-// showResults prints what each image became: its status, ID and refs.
+// showResults prints what each image became: its status, short ID (as
+// docker images shows it; the report has the whole one) and refs.
 func showResults(opts *buildOptions, rep *report.Report) {
 	tw := tabwriter.NewWriter(opts.stdout, 0, 0, 2, ' ', 0)
 	for _, im := range rep.Images {
-		id := im.ID
+		id := strings.TrimPrefix(im.ID, "sha256:")
+		if len(id) > 12 {
+			id = id[:12]
+		}
 		if id == "" {
 			id = "-"
 		}
