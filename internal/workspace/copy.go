@@ -151,9 +151,9 @@ func (w *Workspace) copyTree(src, dst string) error {
 		}
 		switch {
 		case e.Type()&fs.ModeSymlink != 0:
-			target, err := w.root.Readlink(filepath.FromSlash(s))
-			if err != nil {
-				return err
+			target, rerr := w.root.Readlink(filepath.FromSlash(s))
+			if rerr != nil {
+				return rerr
 			}
 			err = w.root.Symlink(target, filepath.FromSlash(t))
 		case e.IsDir():

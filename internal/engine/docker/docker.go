@@ -39,7 +39,7 @@ var _ engine.Engine = (*Engine)(nil)
 // socket by default. DOCKER_BUILDKIT=0 selects the classic builder, as it
 // does for the docker CLI. New does not contact the engine: Ping does.
 func New(ctx context.Context) (*Engine, error) {
-	api, err := client.New(client.FromEnv, client.WithAPIVersionNegotiation())
+	api, err := client.New(client.FromEnv)
 	if err != nil {
 		return nil, fmt.Errorf("configuring the docker client: %w", err)
 	}
