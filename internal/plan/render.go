@@ -51,6 +51,7 @@ func (pl *Plan) writeText(w io.Writer) error {
 			df += " --target " + im.Target
 		}
 		field("dockerfile", df+"  (context "+im.Context+")")
+		field("variant", im.Variant)
 		var parents []string
 		for _, p := range im.Parents {
 			parents = append(parents, fmt.Sprintf("%s (%s %s)", p.Name, p.Via, p.At))

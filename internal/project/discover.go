@@ -56,6 +56,9 @@ func (p *Project) addComponent(dir string) error {
 		if e.IsDir() || !ok || (variant != "" && variant != "common" && variant != p.Variant) {
 			continue
 		}
+		if variant == "common" {
+			variant = "" // built always, like a plain Dockerfile
+		}
 		im := &Image{
 			Name: name, Kind: KindComponent, Component: c.Name,
 			Dockerfile: path.Join(build, e.Name()), Context: dir, Variant: variant,
