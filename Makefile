@@ -1,5 +1,8 @@
 # Targets for everyday work; CI runs `bash scripts/test.sh` (make test).
 GO ?= go
+# The embedded engine's build tags: buildah without the gpgme, btrfs and
+# devicemapper C libraries (scripts/test.sh sets the same).
+export GOFLAGS := $(strip $(GOFLAGS) -tags=containers_image_openpgp,exclude_graphdriver_btrfs,exclude_graphdriver_devicemapper)
 
 .PHONY: build test unit lint bench bench-plan
 

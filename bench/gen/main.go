@@ -3,6 +3,7 @@
 //
 //	go run ./bench/gen -images 1000 -components 500 -o DIR
 //	go run ./bench/gen -images 40 -components 30 -run-work 20000 -o DIR
+//	go run ./bench/gen -images 40 -components 30 -hooks 0.3 -prefix r1- -o DIR
 //
 // Every image descends from one root image, base, which is FROM scratch
 // plus the build machine's static busybox (its build-pre.sh hook copies
@@ -16,7 +17,13 @@
 //   - multi-stage Dockerfiles whose named stage is not an image;
 //   - FROM ${PARENT} after an ARG, resolved by ARG substitution;
 //   - component.dep files naming earlier components, whose copied
-//     dependency/<dep>/ folder the Dockerfiles COPY.
+//     dependency/<dep>/ folder the Dockerfiles COPY;
+//   - with -hooks, components whose build-pre.sh writes a checksum file
+//     into generated/, which their Dockerfiles COPY, and whose
+//     build-post.sh checks it.
+//
+// -prefix puts a prefix before every image name (base's too), so that
+// builds of two generated repositories share no image name or tag.
 //
 // Edges only point from an image to images generated before it, so the
 // graph is acyclic. The output depends only on the flags (-seed included).
@@ -36,6 +43,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -51,7 +59,12 @@ type options struct {
 	dir        string
 	seed       uint64
 	runWork    int
+	hooks      float64 // fraction of components (base aside) with hooks
+	prefix     string  // before every image name
 }
+
+// validPrefix is what an image name may start with.
+var validPrefix = regexp.MustCompile(`^[a-z0-9]([a-z0-9._-]*[a-z0-9_-])?$`)
 
 func main() {
 	var o options
@@ -60,8 +73,10 @@ func main() {
 	flag.StringVar(&o.dir, "o", "", "output directory: absent, empty, or written by gen before (required)")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the generator")
 	flag.IntVar(&o.runWork, "run-work", 0, "add a RUN line to every image that counts to this number in busybox sh (0: none)")
+	flag.Float64Var(&o.hooks, "hooks", 0, "fraction of components, base aside, that get a build-pre.sh and a build-post.sh (0 to 1)")
+	flag.StringVar(&o.prefix, "prefix", "", "prefix of every image name, base's included (lower-case letters, digits, '.', '_', '-')")
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: gen [-images N] [-components M] [-seed S] [-run-work N] -o DIR\n\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: gen [-images N] [-components M] [-seed S] [-run-work N] [-hooks F] [-prefix P] -o DIR\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -74,8 +89,8 @@ func main() {
 		fmt.Fprintf(os.Stderr, "gen: %v\n", err)
 		os.Exit(1)
 	}
-	fmt.Fprintf(os.Stderr, "gen: %s: %d images in %d components; %d FROM and %d COPY --from edges, %d component.dep files; longest path %d images\n",
-		o.dir, st.images, st.components, st.fromEdges, st.copyEdges, st.depFiles, st.depth)
+	fmt.Fprintf(os.Stderr, "gen: %s: %d images in %d components; %d FROM and %d COPY --from edges, %d component.dep files, %d components with hooks; longest path %d images\n",
+		o.dir, st.images, st.components, st.fromEdges, st.copyEdges, st.depFiles, st.hooked, st.depth)
 }
 
 // stats describe a generated repository.
@@ -83,6 +98,7 @@ type stats struct {
 	images, components   int
 	fromEdges, copyEdges int
 	depFiles, files      int
+	hooked               int // components with hooks, base included
 	depth                int // images on the longest FROM / COPY --from path
 }
 
@@ -100,6 +116,7 @@ type component struct {
 	name   string
 	images []int
 	deps   []int // earlier components named in build/component.dep
+	hooks  bool  // build-pre.sh writes generated/<name>.sums; build-post.sh checks it
 }
 
 // layout chooses components, images and edges; it writes nothing.
@@ -120,12 +137,12 @@ func layout(o options) ([]component, []image) {
 		sizes[1+rng.IntN(m-1)]++
 	}
 	images := make([]image, n)
-	images[0] = image{name: "base", from: -1, copyFrom: -1}
+	images[0] = image{name: o.prefix + "base", from: -1, copyFrom: -1}
 	next := 1
 	for k := 1; k < m; k++ {
 		comps[k].name = fmt.Sprintf("comp-%04d", k)
 		for range sizes[k] {
-			images[next] = image{name: fmt.Sprintf("img-%04d", next), comp: k, copyFrom: -1}
+			images[next] = image{name: fmt.Sprintf("%simg-%04d", o.prefix, next), comp: k, copyFrom: -1}
 			comps[k].images = append(comps[k].images, next)
 			next++
 		}
@@ -168,6 +185,15 @@ func layout(o options) ([]component, []image) {
 		}
 		slices.Sort(comps[k].deps)
 	}
+
+	// Hooks come from a stream of their own, so that -hooks leaves the
+	// rest of the layout as it is without.
+	if o.hooks > 0 {
+		hr := rand.New(rand.NewPCG(o.seed, 0x686f6f6b73)) // "hooks"
+		for k := 1; k < m; k++ {
+			comps[k].hooks = hr.Float64() < o.hooks
+		}
+	}
 	return comps, images
 }
 
@@ -183,6 +209,10 @@ func generate(o options) (stats, error) {
 		return st, errors.New("with more than one image, -components must be at least 2: base's component holds base alone")
 	case o.runWork < 0:
 		return st, errors.New("-run-work must not be negative")
+	case o.hooks < 0 || o.hooks > 1:
+		return st, errors.New("-hooks must be between 0 and 1")
+	case o.prefix != "" && !validPrefix.MatchString(o.prefix):
+		return st, fmt.Errorf("-prefix %q: use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit", o.prefix)
 	}
 	w, err := newWriter(o.dir)
 	if err != nil {
@@ -193,10 +223,15 @@ func generate(o options) (stats, error) {
 	comps, images := layout(o)
 	w.file("dockyard.yaml", "# Generated by dockyard's bench/gen: a synthetic repository in the components layout.\nversion: 1\nregistry:\n  namespace: bench\n  tag: dev\n")
 	w.file(".gitignore", "/src/base/rootfs/\n/src/*/dependency/\n/src/*/generated/\n")
-	writeBase(w)
+	writeBase(w, images[0].name)
+	st.hooked = 1
 	for k := 1; k < len(comps); k++ {
 		c := comps[k]
 		dir := "src/" + c.name
+		if c.hooks {
+			writeHooks(w, dir, c.name)
+			st.hooked++
+		}
 		if len(c.deps) > 0 {
 			var b strings.Builder
 			b.WriteString("# components whose images this component's images need\n")
@@ -246,15 +281,15 @@ func generate(o options) (stats, error) {
 
 // writeBase writes the root component: FROM scratch plus busybox, which
 // its build-pre.sh copies in and its build-post.sh removes.
-func writeBase(w *writer) {
-	w.file("src/base/files/base.txt", "base of base\n")
-	w.file("src/base/build/base.dockerfile", `# base: the root of every generated image. FROM scratch plus the static
+func writeBase(w *writer, name string) {
+	w.file("src/base/files/"+name+".txt", name+" of base\n")
+	w.file("src/base/build/"+name+".dockerfile", `# `+name+`: the root of every generated image. FROM scratch plus the static
 # busybox that build-pre.sh copies into rootfs/bin/.
 FROM scratch
 COPY rootfs/ /
 RUN ["/bin/busybox", "--install", "-s", "/bin"]
 RUN mkdir -p /data /deps /tmp && chmod 1777 /tmp
-COPY files/base.txt /data/base.txt
+COPY files/`+name+`.txt /data/`+name+`.txt
 `)
 	w.exec("src/base/build/build-pre.sh", `#!/usr/bin/env bash
 # Copies a static busybox into rootfs/bin/ of this component's context.
@@ -274,6 +309,26 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rm -f rootfs/bin/busybox
 rmdir rootfs/bin rootfs 2>/dev/null || true
+`)
+}
+
+// writeHooks writes a component's hooks: build-pre.sh checksums the
+// component's files into generated/, which its Dockerfiles COPY;
+// build-post.sh checks that the file is still there.
+func writeHooks(w *writer, dir, comp string) {
+	w.exec(dir+"/build/build-pre.sh", `#!/usr/bin/env bash
+# Writes generated/`+comp+`.sums, the checksums of files/, which this
+# component's Dockerfiles COPY.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mkdir -p generated
+sha256sum files/* >generated/`+comp+`.sums
+`)
+	w.exec(dir+"/build/build-post.sh", `#!/usr/bin/env bash
+# Checks that what build-pre.sh wrote is still there after the builds.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+test -s generated/`+comp+`.sums
 `)
 }
 
@@ -306,6 +361,9 @@ func dockerfile(im image, images []image, comps []component, c component, runWor
 		fmt.Fprintf(&b, "FROM %s\n", from)
 		fmt.Fprintf(&b, "COPY files/%s.txt /data/%s.txt\n", im.name, im.name)
 		work("/data/" + im.name + ".work")
+	}
+	if c.hooks {
+		fmt.Fprintf(&b, "COPY generated/%s.sums /data/%s.sums\n", c.name, im.name)
 	}
 	if im.copyFrom >= 0 {
 		src := images[im.copyFrom].name

@@ -165,6 +165,11 @@ func TestFlagChecks(t *testing.T) {
 		{images: 5, components: 6},
 		{images: 5, components: 1},
 		{images: 5, components: 2, runWork: -1},
+		{images: 5, components: 2, hooks: -0.1},
+		{images: 5, components: 2, hooks: 1.5},
+		{images: 5, components: 2, prefix: "Run1-"},
+		{images: 5, components: 2, prefix: "-r1"},
+		{images: 5, components: 2, prefix: "r/1"},
 	} {
 		o.dir = filepath.Join(t.TempDir(), "out")
 		if _, err := generate(o); err == nil {
@@ -173,6 +178,69 @@ func TestFlagChecks(t *testing.T) {
 		if _, err := os.Stat(o.dir); err == nil {
 			t.Errorf("generate(%+v) created %s although it refused", o, o.dir)
 		}
+	}
+}
+
+// TestHooksAndPrefix checks -hooks and -prefix: hooked components get
+// both scripts and their Dockerfiles COPY what build-pre.sh writes, every
+// image name carries the prefix, and neither flag moves an edge.
+func TestHooksAndPrefix(t *testing.T) {
+	plain, hooked := t.TempDir(), t.TempDir()
+	if _, err := generate(options{images: 40, components: 30, dir: plain, seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := generate(options{images: 40, components: 30, dir: hooked, seed: 1, hooks: 0.3, prefix: "r7-"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pres, _ := filepath.Glob(filepath.Join(hooked, "src", "*", "build", "build-pre.sh"))
+	if len(pres) < 3 || len(pres) != st.hooked {
+		t.Fatalf("got %d build-pre.sh (stats: %d components with hooks), want some, base's included", len(pres), st.hooked)
+	}
+	for _, pre := range pres {
+		comp := filepath.Base(filepath.Dir(filepath.Dir(pre)))
+		for _, hook := range []string{pre, filepath.Join(filepath.Dir(pre), "build-post.sh")} {
+			if fi, err := os.Stat(hook); err != nil || fi.Mode()&0o100 == 0 {
+				t.Errorf("%s: missing or not executable (%v)", hook, err)
+			}
+		}
+		if comp == "base" {
+			continue
+		}
+		dfs, _ := filepath.Glob(filepath.Join(filepath.Dir(pre), "*.dockerfile"))
+		for _, df := range dfs {
+			data, _ := os.ReadFile(df)
+			if !strings.Contains(string(data), "COPY generated/"+comp+".sums ") {
+				t.Errorf("%s does not COPY generated/%s.sums", df, comp)
+			}
+		}
+	}
+	// Without the prefix and the generated/ lines, the Dockerfiles and
+	// component.dep files are those of the plain repository.
+	generatedLine := regexp.MustCompile(`(?m)^COPY generated/.*\n`)
+	err = filepath.WalkDir(plain, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".dockerfile") || d.Name() == "component.dep") {
+			return err
+		}
+		rel, _ := filepath.Rel(plain, path)
+		dir, name := filepath.Split(rel)
+		if strings.HasSuffix(name, ".dockerfile") {
+			name = "r7-" + name
+		}
+		want, _ := os.ReadFile(path)
+		got, err := os.ReadFile(filepath.Join(hooked, dir, name))
+		if err != nil {
+			t.Errorf("%s has no counterpart with -prefix: %v", rel, err)
+			return nil
+		}
+		stripped := strings.ReplaceAll(generatedLine.ReplaceAllString(string(got), ""), "r7-", "")
+		if stripped != string(want) {
+			t.Errorf("%s: -hooks or -prefix changed more than names and generated/ lines:\n%s\nwant:\n%s", rel, got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -39,12 +39,21 @@ type Runner struct {
 	Report    *report.Report
 	Options   Options
 
+	// AfterBuild, when set, runs after each image is built, in the image's
+	// task (build --push pushes there); its error fails the image.
+	AfterBuild func(ctx context.Context, im *plan.Image, res engine.Result) error
+
+	// Incremental skips images whose input key matches an image at hand;
+	// nil builds every image (cache: off).
+	Incremental *Incremental
+
 	// Failures lists the tasks that failed, images and hooks, in the order
 	// they failed.
 	Failures []sched.Outcome
 
 	labels map[string]string
 	tasks  map[string]*task
+	keys   runKeys
 }
 
 // Images lists the report entries of a plan's images.
@@ -68,6 +77,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		return &ConflictError{err}
 	}
 	r.labels = sourceLabels(r.Project.Root)
+	if err := r.keys.start(ctx, r.Incremental, r.Plan); err != nil {
+		return err
+	}
 	var list []sched.Task
 	for _, t := range tasks {
 		list = append(list, sched.Task{ID: t.id, Deps: t.deps})
@@ -88,7 +100,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	if r.Options.KeepGoing && runErr != nil && ctx.Err() == nil {
 		runErr = joinFailures(outcomes)
 	}
-	return runErr
+	return errors.Join(runErr, r.keys.finish(r.Incremental))
 }
 
 // done records a task's outcome in the progress view and the report.
@@ -103,6 +115,9 @@ func (r *Runner) done(o sched.Outcome) {
 	}[o.Status]
 	if t.image == nil && o.Status == sched.Succeeded {
 		status = "succeeded"
+	}
+	if t.upToDate && o.Status == sched.Succeeded {
+		status = report.UpToDate
 	}
 	if t.visible() {
 		r.Progress.Finished(o.ID, status, o.Err)

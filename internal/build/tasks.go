@@ -6,12 +6,9 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"time"
 
-	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
-	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/workspace"
 )
 
@@ -25,6 +22,7 @@ type task struct {
 	run  func(ctx context.Context) error
 
 	image     *plan.Image        // image tasks
+	upToDate  bool               // an image task that reused an image
 	component *project.Component // pre and post tasks
 	images    []string           // the component's images in this run
 }
@@ -192,50 +190,6 @@ func (t *task) hook(ctx context.Context, phase, script string) error {
 	return t.r.timed(phase, t.images, func() error {
 		return workspace.RunHook(ctx, t.r.Project.Root, script, t.component.Dir, env, out)
 	})
-}
-
-// runImage copies an image folder's copy-list in, builds the image, and
-// removes the copies again.
-func (t *task) runImage(ctx context.Context) error {
-	im := t.image
-	items := t.r.Project.Image(im.Name).CopyList
-	for _, c := range items {
-		if err := t.r.Workspace.Copy(c.Src, c.Dst); err != nil {
-			return fmt.Errorf("copy-list %s -> %s: %w", c.Src, c.Dst, err)
-		}
-	}
-	labels := map[string]string{
-		"dev.dockyard.image":      im.Name,
-		"dev.dockyard.dockerfile": im.Dockerfile,
-	}
-	if im.Component != "" {
-		labels["dev.dockyard.component"] = im.Component
-	}
-	for k, v := range t.r.labels {
-		labels[k] = v
-	}
-	req := engine.Request{
-		Image: im.Name, ContextDir: t.r.Project.Abs(im.Context), Dockerfile: t.r.Project.Abs(im.Dockerfile),
-		Target: im.Target, Args: im.Args, Tags: im.Refs, Labels: labels, NoCache: t.r.Options.NoCache,
-	}
-	if len(im.Platforms) > 0 {
-		req.Platform = im.Platforms[0]
-	}
-	out, closeLog := t.r.logTo(t.id)
-	defer closeLog()
-	start := time.Now()
-	res, err := t.r.Engine.Build(ctx, req, out)
-	secs := report.Seconds(time.Since(start))
-	t.r.Report.Update(im.Name, func(ri *report.Image) {
-		ri.Phases["build"] += secs
-		ri.ID, ri.Size, ri.Platform = res.ID, res.Size, req.Platform
-	})
-	for _, c := range items {
-		if rerr := t.r.Workspace.Release(c.Dst); rerr != nil && err == nil {
-			err = rerr
-		}
-	}
-	return err
 }
 
 func artifactDir(component string) string { return path.Join(".dockyard", "artifacts", component) }

@@ -28,6 +28,7 @@ type buildOptions struct {
 	jobs      int
 	keepGoing bool
 	noCache   bool
+	push      bool
 	engine    string
 	progress  string
 	report    string
@@ -45,11 +46,18 @@ build/build-pre.sh runs, the images build, build/build-post.sh runs, and what
 the component left in generated/ is kept under .dockyard/artifacts/<component>.
 dockyard removes only what it created, also after a failure or Ctrl-C.
 
+An image whose input key (Dockerfile, build args, platform, the context files
+.dockerignore keeps, its parents' keys, its bases' digests) matches an image
+the engine still holds is not built again: it is re-tagged if needed and
+reported up-to-date. The key is taken once the component's copies and hooks
+ran. --no-cache builds every selected image.
+
 The first failure stops the run unless --keep-going is given. Each task's whole
 log is kept in .dockyard/logs/.`,
 		Example: `  dockyard build
   dockyard build -s rest-server -j 4 --progress plain
   dockyard build --keep-going --report build-report.json
+  dockyard build --since origin/main
   dockyard build -c ./cluster-config --variant k8s`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -69,7 +77,8 @@ log is kept in .dockyard/logs/.`,
 	f := cmd.Flags()
 	f.IntVarP(&opts.jobs, "jobs", "j", 0, "images built at once (default: jobs from dockyard.yaml, else the number of CPUs)")
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
-	f.BoolVar(&opts.noCache, "no-cache", false, "do not use the engine's layer cache")
+	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
+	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
 	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
 	f.StringVar(&opts.report, "report", "", "write a JSON report of the run to this file")
@@ -86,11 +95,21 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if engineName == "" {
 		engineName = p.Config.Engine
 	}
-	eng, why, err := openEngine(ctx, engineName)
+	eng, why, err := opts.openEngine(ctx, engineName)
 	if err != nil {
 		return err
 	}
 	defer eng.Close()
+	inc, err := newIncremental(p, eng, eng.Name())
+	if err != nil {
+		return err
+	}
+	var push *buildPush
+	if opts.push {
+		if push, err = newBuildPush(p.Config, pl, eng, opts.stdout); err != nil {
+			return err
+		}
+	}
 
 	ws, err := workspace.Open(p.Root)
 	if err != nil {
@@ -114,9 +133,14 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 		jobs = runtime.NumCPU()
 	}
 	rep := report.New(p.Root, eng.Name(), started, build.Images(pl))
+	rep.EngineReason = why
 	r := &build.Runner{
 		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep,
 		Options: build.Options{Jobs: jobs, KeepGoing: opts.keepGoing, NoCache: opts.noCache},
+	}
+	r.Incremental = inc
+	if push != nil {
+		r.AfterBuild = push.hook(prog, rep)
 	}
 	runErr := r.Run(ctx)
 	if cerr := ws.Close(); cerr != nil {

@@ -1,37 +1,128 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/moby/moby/client"
 
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/engine/docker"
+	"github.com/dockyard-build/dockyard/internal/engine/embedded"
+	"github.com/dockyard-build/dockyard/internal/plan"
 )
 
-// openEngine opens the engine a run asked for and says why it was chosen.
-// An engine that does not answer is an error before any step runs.
-func openEngine(ctx context.Context, name string) (engine.Engine, string, error) {
+// dockerPingTimeout bounds how long auto waits for a Docker engine.
+const dockerPingTimeout = 5 * time.Second
+
+// Reasons an engine is chosen, as plan, build and the report give them.
+const (
+	whyRequested = "requested"
+	whyDocker    = "a Docker engine answers"
+)
+
+// engineChoice is an engine chosen for a command, and why.
+type engineChoice struct {
+	name, why string
+	// dockerErr is why auto did not choose docker.
+	dockerErr error
+}
+
+// chooseEngine resolves name (auto, docker or embedded) to an engine and
+// says why: auto means docker when a Docker engine answers, else embedded.
+func chooseEngine(ctx context.Context, name string) (engineChoice, error) {
 	if !slices.Contains(config.Engines, name) {
-		return nil, "", usageErrorf("unknown engine %q (want one of %s)", name, strings.Join(config.Engines, ", "))
+		return engineChoice{}, usageErrorf("unknown engine %q (want one of %s)", name, strings.Join(config.Engines, ", "))
 	}
-	if name == "embedded" {
-		return nil, "", &hintError{errors.New("the embedded engine is not available in this version of dockyard"), "use --engine docker with a running Docker engine"}
+	if name != "auto" {
+		return engineChoice{name: name, why: whyRequested}, nil
 	}
+	d, err := openDocker(ctx)
+	if err == nil {
+		d.Close()
+		return engineChoice{name: "docker", why: whyDocker}, nil
+	}
+	if ctx.Err() != nil {
+		return engineChoice{}, context.Cause(ctx)
+	}
+	host := cmp.Or(os.Getenv("DOCKER_HOST"), client.DefaultDockerHost)
+	return engineChoice{name: "embedded", why: "no Docker engine answers at " + host, dockerErr: err}, nil
+}
+
+// openEngine opens the engine a command asked for, as chooseEngine picks
+// it, and says why it was chosen. An engine that cannot work is an error
+// with a hint, before any step runs. The embedded engine's store is the
+// --root flag's, else dockyard.yaml's root, else its default.
+func (g *globals) openEngine(ctx context.Context, name string) (engine.Engine, string, error) {
+	c, err := chooseEngine(ctx, name)
+	if err != nil {
+		return nil, "", err
+	}
+	if c.name == "docker" {
+		e, err := openDocker(ctx)
+		if err != nil {
+			return nil, "", &hintError{err, "start the engine (scripts/setup.sh does it on Debian) or point DOCKER_HOST at one"}
+		}
+		return e, c.why, nil
+	}
+	e, err := embedded.New(ctx, embedded.Options{Root: g.root})
+	if err != nil {
+		if c.dockerErr != nil {
+			err = fmt.Errorf("no engine works here: %w; and %w", c.dockerErr, err)
+		}
+		return nil, "", &hintError{err, "run dockyard as root (e.g. with sudo) for the embedded engine, or start a Docker engine and use --engine docker"}
+	}
+	return e, c.why, nil
+}
+
+// openDocker opens the Docker engine and checks that it answers.
+func openDocker(ctx context.Context) (*docker.Engine, error) {
 	e, err := docker.New(ctx)
 	if err != nil {
-		return nil, "", fmt.Errorf("opening the docker engine: %w", err)
+		return nil, fmt.Errorf("opening the docker engine: %w", err)
 	}
-	if err := e.Ping(ctx); err != nil {
+	pctx, cancel := context.WithTimeout(ctx, dockerPingTimeout)
+	defer cancel()
+	if err := e.Ping(pctx); err != nil {
 		e.Close()
-		return nil, "", &hintError{err, "start the engine (scripts/setup.sh does it on Debian) or point DOCKER_HOST at one"}
+		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+			err = fmt.Errorf("%w: the docker engine did not answer within %s", engine.ErrUnavailable, dockerPingTimeout)
+		}
+		return nil, err
 	}
-	why := "selected with --engine"
-	if name == "auto" {
-		why = "a Docker engine answers"
+	return e, nil
+}
+
+// setStoreRoot records where the embedded engine's store is: the --root
+// flag's directory, else dockyard.yaml's root (relative to the repository
+// root), else the engine's default.
+func (g *globals) setStoreRoot(cfg *config.Config) {
+	if g.root == "" && cfg.Root != "" {
+		g.root = cfg.Root
+		if !filepath.IsAbs(g.root) {
+			g.root = filepath.Join(g.dir, g.root)
+		}
 	}
-	return e, why, nil
+}
+
+// planEngine puts the engine a build would use, and why, into the plan;
+// the text form says it on stderr, its first line.
+func planEngine(ctx context.Context, opts *planOptions, name string, pl *plan.Plan) error {
+	c, err := chooseEngine(ctx, name)
+	if err != nil {
+		return err
+	}
+	pl.Engine, pl.EngineReason = c.name, c.why
+	if opts.output == "text" {
+		fmt.Fprintf(opts.stderr, "engine: %s (%s)\n", c.name, c.why)
+	}
+	return nil
 }

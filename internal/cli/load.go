@@ -8,6 +8,22 @@ import (
 // loadProject reads the configuration (dockyard.yaml, .env, and pai's file
 // with -c) and the project. Every error is the user's to fix: exit 2.
 func (g *globals) loadProject(variant string) (*project.Project, error) {
+	cfg, err := g.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	if variant == "" {
+		variant = cfg.Variant
+	}
+	p, err := project.Load(g.dir, cfg, variant)
+	if err != nil {
+		return nil, &usageError{err}
+	}
+	return p, nil
+}
+
+// loadConfig reads dockyard.yaml and .env, and pai's file with -c.
+func (g *globals) loadConfig() (*config.Config, error) {
 	cfg, err := config.Load(g.dir)
 	if err != nil {
 		return nil, &usageError{err}
@@ -19,12 +35,6 @@ func (g *globals) loadProject(variant string) (*project.Project, error) {
 		}
 		cfg.Registry = reg
 	}
-	if variant == "" {
-		variant = cfg.Variant
-	}
-	p, err := project.Load(g.dir, cfg, variant)
-	if err != nil {
-		return nil, &usageError{err}
-	}
-	return p, nil
+	g.setStoreRoot(cfg)
+	return cfg, nil
 }

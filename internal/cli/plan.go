@@ -15,6 +15,8 @@ type selectOptions struct {
 	components []string
 	images     []string
 	variant    string
+	tags       []string
+	since      string
 }
 
 func (s *selectOptions) register(cmd *cobra.Command) {
@@ -22,6 +24,8 @@ func (s *selectOptions) register(cmd *cobra.Command) {
 	f.StringSliceVarP(&s.components, "service", "s", nil, "build only these components and what they need")
 	f.StringSliceVarP(&s.images, "image", "i", nil, "build only these images and what they need")
 	f.StringVar(&s.variant, "variant", "", "also use <image>.<variant>.dockerfile files")
+	f.StringVar(&s.since, "since", "", "only the images whose inputs changed since this git commit, their descendants, and what they need")
+	f.StringArrayVar(&s.tags, "tag", nil, "tag images with this instead of the configured tags; may hold {git} and {key}; repeat for several")
 }
 
 // makePlan loads the project and plans the selected images.
@@ -30,7 +34,16 @@ func (g *globals) makePlan(s selectOptions) (*project.Project, *plan.Plan, error
 	if err != nil {
 		return nil, nil, err
 	}
-	pl, err := plan.New(p, plan.Selection{Components: s.components, Images: s.images})
+	if err := applyTags(p.Config, p.Root, s.tags); err != nil {
+		return nil, nil, err
+	}
+	sel := plan.Selection{Components: s.components, Images: s.images}
+	if s.since != "" {
+		if sel.Changed, err = changedImages(context.Background(), p, s.since); err != nil {
+			return nil, nil, err
+		}
+	}
+	pl, err := plan.New(p, sel)
 	if err != nil {
 		return nil, nil, &usageError{err}
 	}
@@ -50,9 +63,14 @@ func newPlanCmd(g *globals, runF func(context.Context, *planOptions) error) *cob
 		Short: "Show what a build would do, parents first",
 		Long: `plan lists the images of the repository in build order, each with its
 component, Dockerfile, context, project parents (and why), external bases and
-the references it will get. It builds nothing.`,
+the references it will get, and whether a build would build it or find it up
+to date, and why: the first input that changed since its last build (a context
+file, the Dockerfile, a build arg, a parent, a base), or "not built before",
+"image missing". It builds nothing. The decision is a prediction made before
+the components' copies and hooks run; build decides again once they ran.`,
 		Example: `  dockyard plan
   dockyard plan -s rest-server -o json
+  dockyard plan --since origin/main
   dockyard plan -c ./cluster-config --variant k8s
   dockyard plan -o mermaid > images.mmd`,
 		Args: cobra.NoArgs,
@@ -71,9 +89,15 @@ the references it will get. It builds nothing.`,
 	return cmd
 }
 
-func runPlan(_ context.Context, opts *planOptions) error {
-	_, pl, err := opts.makePlan(opts.selectOptions)
+func runPlan(ctx context.Context, opts *planOptions) error {
+	p, pl, err := opts.makePlan(opts.selectOptions)
 	if err != nil {
+		return err
+	}
+	if err := predict(ctx, opts, p, pl); err != nil {
+		return err
+	}
+	if err := planEngine(ctx, opts, p.Config.Engine, pl); err != nil {
 		return err
 	}
 	return pl.Write(opts.stdout, opts.output)

@@ -24,6 +24,7 @@ const (
 type globals struct {
 	dir    string // -C: the repository root
 	paiDir string // -c: a pai configuration directory
+	root   string // --root, else dockyard.yaml's root: the embedded engine's store
 	stdout io.Writer
 	stderr io.Writer
 }
@@ -66,10 +67,13 @@ builds them in parallel.`,
 	}
 	cmd.PersistentFlags().StringVarP(&g.dir, "dir", "C", ".", "repository root")
 	cmd.PersistentFlags().StringVarP(&g.paiDir, "config-dir", "c", "", "pai configuration directory holding services-configuration.yaml")
+	cmd.PersistentFlags().StringVar(&g.root, "root", "", "the embedded engine's image store (default: root from dockyard.yaml, else /var/lib/dockyard for root, $XDG_DATA_HOME/dockyard for others)")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf("%v (see 'dockyard %s --help')", err, c.Name())
 	})
 	cmd.AddCommand(newPlanCmd(g, nil), newBuildCmd(g, nil), newCleanCmd(g), newVersionCmd(g))
+	cmd.AddCommand(newPushCmd(g, nil), newSaveCmd(g, nil), newLoadCmd(g, nil))
+	cmd.AddCommand(newLsCmd(g, nil))
 	return cmd
 }
 

@@ -10,11 +10,20 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/dockyard-build/dockyard/internal/engine/embedded"
 	"github.com/dockyard-build/dockyard/internal/testenv"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
+	if embedded.Init() {
+		return // a build worker of the embedded engine, or a buildah helper
+	}
+	// Under -race, each of the embedded engine's helper processes would
+	// sleep a second as it exits.
+	if os.Getenv("GORACE") == "" {
+		os.Setenv("GORACE", "atexit_sleep_ms=0")
+	}
 	testscript.Main(m, map[string]func(){
 		"dockyard": func() {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -27,14 +36,18 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the end-to-end scripts in testdata/script: each builds a
 // small repository and checks dockyard's stdout, stderr and exit code.
-// Scripts named build_* need a Docker engine: they skip without one, and
-// fail in CI.
+// Scripts named build_* need a Docker engine, those named embedded_* root
+// for the embedded engine: they skip without, and fail in CI.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"registry": cmdRegistry, "image": cmdImage},
 		Setup: func(env *testscript.Env) error {
+			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-embedded_") {
+				return setupEmbedded(env)
+			}
 			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-build_") {
 				if err := testenv.DockerAnswers(); err != nil {
 					if testenv.Required() {

@@ -28,13 +28,25 @@ type Config struct {
 	Registry Registry          `yaml:"registry"`
 	Engine   string            `yaml:"engine"`
 	Jobs     int               `yaml:"jobs"`
+	Cache    string            `yaml:"cache"`
 	Images   []Image           `yaml:"images"`
+
+	// Registries are more registries every image is pushed to.
+	Registries []Registry `yaml:"registries"`
+	// Tags and Tiers are the tag policy (see TagsFor).
+	Tags  []string `yaml:"tags"`
+	Tiers []Tier   `yaml:"tiers"`
+	// Root is the embedded engine's store; empty means its default.
+	Root string `yaml:"root"`
 
 	// File is the path of dockyard.yaml relative to the root, or "" when
 	// the project has none.
 	File string `yaml:"-"`
 	// Env holds the variables of the .env files.
 	Env *Env `yaml:"-"`
+	// Commit is what the {git} placeholder of tags stands for; the caller
+	// fills it in when UsesTag(TagGit).
+	Commit string `yaml:"-"`
 }
 
 // Image is an image declared in dockyard.yaml.
@@ -80,6 +92,11 @@ func (r *Ref) UnmarshalYAML(n *yaml.Node) error {
 // Engines lists the values engine accepts.
 var Engines = []string{"auto", "docker", "embedded"}
 
+// Caches lists the values cache accepts: local (the engine's store, the
+// default), registry (also the registry, under tags derived from the input
+// key) and off (build every image every time).
+var Caches = []string{"local", "registry", "off"}
+
 var (
 	nameRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*$`)
 	tagRE  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
@@ -98,6 +115,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Engine == "" {
 		c.Engine = "auto"
+	}
+	if c.Cache == "" {
+		c.Cache = "local"
 	}
 	if c.Registry.Tag == "" {
 		c.Registry.Tag = "latest"
@@ -218,12 +238,13 @@ func (c *Config) validate(top *yaml.Node) error {
 	if c.Jobs < 0 {
 		ps.add(FileName, lineOf(top, "jobs"), "jobs must not be negative")
 	}
+	if !slices.Contains(Caches, c.Cache) {
+		ps.add(FileName, lineOf(top, "cache"), "cache %q is not one of %s", c.Cache, strings.Join(Caches, ", "))
+	}
 	if err := checkWithin(c.Src); err != nil {
 		ps.add(FileName, lineOf(top, "src"), "src: %v", err)
 	}
-	if !tagRE.MatchString(c.Registry.Tag) {
-		ps.add(FileName, lineOf(top, "registry", "tag"), "registry.tag %q is not a valid image tag", c.Registry.Tag)
-	}
+	c.validateTags(top, &ps)
 	seen := map[string]int{}
 	for _, im := range c.Images {
 		switch {

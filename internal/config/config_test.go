@@ -98,6 +98,8 @@ func TestLoadErrors(t *testing.T) {
 			[]string{`dockyard.yaml:3: image a: path "../outside" escapes the repository`}},
 		{"bad engine", map[string]string{FileName: "version: 1\nengine: podman\n"},
 			[]string{`dockyard.yaml:2: engine "podman" is not one of auto, docker, embedded`}},
+		{"bad cache", map[string]string{FileName: "version: 1\ncache: remote\n"},
+			[]string{`dockyard.yaml:2: cache "remote" is not one of local, registry, off`}},
 		{"bad env line", map[string]string{FileName: "version: 1\n", ".env": "A=1\nthis is wrong\n"},
 			[]string{`.env:2: expected KEY=VALUE`}},
 		{"missing env file", map[string]string{FileName: "version: 1\nenv_files: [nope.env]\n"},

@@ -20,6 +20,26 @@ type Registry struct {
 	Password Secret `yaml:"-"`
 }
 
+// Credentials returns the user and password the settings give: username
+// (or the variable username_env names) with the variable password_env
+// names, else pai's inline password. from says where the password comes
+// from, for messages; it is "" when the settings give none.
+func (r Registry) Credentials(lookup func(string) (string, bool)) (user string, password Secret, from string) {
+	user = r.Username
+	if r.UsernameEnv != "" {
+		user, _ = lookup(r.UsernameEnv)
+	}
+	if r.PasswordEnv != "" {
+		if v, ok := lookup(r.PasswordEnv); ok && v != "" {
+			return user, Secret(v), "$" + r.PasswordEnv
+		}
+	}
+	if r.Password != "" {
+		return user, r.Password, "pai's " + PaiFileName
+	}
+	return "", "", ""
+}
+
 // Configured reports whether images get registry references at all.
 func (r Registry) Configured() bool {
 	return r.Namespace != "" || r.host() != ""
@@ -51,3 +71,6 @@ func (r Registry) Ref(name, tag string) string {
 func (r Registry) Prefix() string {
 	return strings.TrimSuffix(strings.TrimSuffix(r.Ref("", r.Tag), ":"+r.Tag), "/")
 }
+
+// Lookup finds a variable in the environment, then in the .env files.
+func (c *Config) Lookup(name string) (string, bool) { return c.lookup(name) }

@@ -81,8 +81,8 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string, ps *problems) {
 			switch {
 			case ok:
 				checkKeys(n.Content[i+1], ft, path+key.Value+".", ps)
-			case path == "registry." && key.Value == "password":
-				ps.add(FileName, key.Line, "registry.password: a secret does not belong in %s; put it in an environment variable and name that in registry.password_env", FileName)
+			case (path == "registry." || path == "registries.") && key.Value == "password":
+				ps.add(FileName, key.Line, "%spassword: a secret does not belong in %s; put it in an environment variable and name that in %spassword_env", path, FileName, path)
 			default:
 				ps.add(FileName, key.Line, "unknown key %q%s; known keys: %s", path+key.Value, suggestKey(key.Value, fields), strings.Join(sortedKeys(fields), ", "))
 			}

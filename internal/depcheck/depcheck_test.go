@@ -64,6 +64,9 @@ func TestDependencyDirection(t *testing.T) {
 		"config":     {"graph"},
 		"project":    {"config", "dockerfile", "graph"},
 		"plan":       {"config", "project", "graph"},
+
+		"publish":         {"config"},
+		"publish/archive": {},
 	}
 	for pkg, deps := range all {
 		if slices.Contains(deps, "cli") {

@@ -57,6 +57,10 @@ type Engine interface {
 // ErrUnavailable is wrapped by errors about an engine that cannot be reached.
 var ErrUnavailable = errors.New("engine unavailable")
 
+// ErrNotFound is wrapped by an Exporter's error about an image its store
+// does not hold.
+var ErrNotFound = errors.New("image not found")
+
 // Engines may offer more than builds; callers find out with a type assertion.
 
 // ImageInfo describes an image in an engine's store.
@@ -83,4 +87,27 @@ type Exporter interface {
 // Loader writes an image into the engine's store under ref.
 type Loader interface {
 	Load(ctx context.Context, ref string, img v1.Image) error
+}
+
+// Inspector finds an image in an engine's store. Incremental builds need
+// it: to check that the image a stored input key names still exists, and to
+// resolve external bases to digests. Every engine should implement it (the
+// docker engine does, in docker/inspect.go; the embedded engine should
+// too): with an engine that does not, dockyard builds every image every
+// time. ImageInfo.ID must be the image's config digest (sha256:...), the
+// same across engines and machines for the same image.
+type Inspector interface {
+	// Inspect looks ref up: a name, a name:tag, a name@digest or an image
+	// ID. It reports false, without an error, when the store has no such
+	// image.
+	Inspect(ctx context.Context, ref string) (ImageInfo, bool, error)
+}
+
+// Tagger gives an image of an engine's store more references, moving each
+// from whatever image had it before. Incremental builds use it when an
+// up-to-date image's references changed (a new registry tag, an image that
+// went back to an earlier state). Engines implementing Inspector should
+// implement it too.
+type Tagger interface {
+	Tag(ctx context.Context, id string, refs []string) error
 }

@@ -6,11 +6,9 @@ package plan
 import (
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
-	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/graph"
 	"github.com/dockyard-build/dockyard/internal/project"
 )
@@ -24,7 +22,10 @@ type Plan struct {
 	Root          string    `json:"root"`
 	Variant       string    `json:"variant,omitempty"`
 	Registry      *Registry `json:"registry,omitempty"`
-	Images        []Image   `json:"images"`
+	// Engine is the engine a build would use, and EngineReason why.
+	Engine       string  `json:"engine,omitempty"`
+	EngineReason string  `json:"engineReason,omitempty"`
+	Images       []Image `json:"images"`
 }
 
 // Registry is where the images' references point.
@@ -48,7 +49,21 @@ type Image struct {
 	Refs       []string          `json:"refs"`
 	Args       map[string]string `json:"args,omitempty"`
 	Platforms  []string          `json:"platforms,omitempty"`
+
+	// Key is the input key when it is known before the run, Status "build"
+	// or "up-to-date", and Reason why it builds: the caller fills them in.
+	Key    string `json:"key,omitempty"`
+	Status string `json:"status,omitempty"`
+	Reason string `json:"reason,omitempty"`
+
+	keyRefs []string // references waiting for the input key
 }
+
+// The statuses of an image.
+const (
+	StatusBuild    = "build"
+	StatusUpToDate = "up-to-date"
+)
 
 // Parent is a project image that must be built first, and why.
 type Parent struct {
@@ -62,6 +77,9 @@ type Parent struct {
 type Selection struct {
 	Components []string
 	Images     []string
+	// Changed, when not nil, keeps of the above only these images and
+	// their descendants, with what they need (--since).
+	Changed []string
 }
 
 var refRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$`)
@@ -84,14 +102,14 @@ func New(p *project.Project, sel Selection) (*Plan, error) {
 	}
 	for _, name := range order {
 		im := p.Image(name)
-		refs, err := references(reg, im)
+		refs, keyRefs, err := references(p.Config, im)
 		if err != nil {
 			return nil, err
 		}
 		step := Image{
 			Name: im.Name, Kind: im.Kind, Component: im.Component, Dockerfile: im.Dockerfile,
 			Context: im.Context, Variant: im.Variant, Target: im.Target, Parents: []Parent{},
-			Bases: append([]string{}, im.Bases...), Refs: refs, Platforms: im.Platforms,
+			Bases: append([]string{}, im.Bases...), Refs: refs, Platforms: im.Platforms, keyRefs: keyRefs,
 		}
 		if len(im.Args) > 0 {
 			step.Args = im.Args
@@ -104,29 +122,27 @@ func New(p *project.Project, sel Selection) (*Plan, error) {
 	return pl, nil
 }
 
-// references are the bare name, so that FROM <name> finds the image, then
-// the registry references.
-func references(reg config.Registry, im *project.Image) ([]string, error) {
-	refs := []string{im.Name}
-	tags := im.Tags
-	if len(tags) == 0 && reg.Configured() {
-		tags = []string{reg.Tag}
-	}
-	for _, t := range tags {
-		ref := reg.Ref(im.Name, t)
-		if !refRE.MatchString(ref) {
-			return nil, &config.Problem{File: im.Declared.File, Line: im.Declared.Line,
-				Msg: fmt.Sprintf("image %s: %q is not a valid image reference", im.Name, ref)}
-		}
-		if ref != im.Name && !slices.Contains(refs, ref) {
-			refs = append(refs, ref)
-		}
-	}
-	return refs, nil
-}
-
 // selectImages returns the selected images and all their upstream.
 func selectImages(p *project.Project, g *graph.Graph, sel Selection) ([]string, error) {
+	names, err := selectNamed(p, g, sel)
+	if err != nil || sel.Changed == nil {
+		return names, err
+	}
+	selected := map[string]bool{}
+	for _, n := range names {
+		selected[n] = true
+	}
+	var roots []string
+	for _, n := range g.Downstream(sel.Changed...) {
+		if selected[n] {
+			roots = append(roots, n)
+		}
+	}
+	return g.Upstream(roots...), nil
+}
+
+// selectNamed returns the images -s and -i select and all their upstream.
+func selectNamed(p *project.Project, g *graph.Graph, sel Selection) ([]string, error) {
 	if len(sel.Components) == 0 && len(sel.Images) == 0 {
 		return g.Nodes(), nil
 	}

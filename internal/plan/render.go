@@ -33,6 +33,9 @@ func (pl *Plan) writeText(w io.Writer) error {
 	if pl.Variant != "" {
 		fmt.Fprintf(b, ", variant %s", pl.Variant)
 	}
+	if n, ok := pl.toBuild(); ok {
+		fmt.Fprintf(b, "; %d to build, %d up to date", n, len(pl.Images)-n)
+	}
 	b.WriteString("\n")
 	width := len(fmt.Sprint(len(pl.Images)))
 	for i, im := range pl.Images {
@@ -60,9 +63,27 @@ func (pl *Plan) writeText(w io.Writer) error {
 		field("bases", strings.Join(im.Bases, ", "))
 		field("platforms", strings.Join(im.Platforms, ", "))
 		field("refs", strings.Join(im.Refs, ", "))
+		status := im.Status
+		if im.Reason != "" {
+			status += ": " + im.Reason
+		}
+		field("status", status)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// toBuild counts the images to build, and reports whether the plan's
+// images have a status at all.
+func (pl *Plan) toBuild() (int, bool) {
+	n, known := 0, false
+	for _, im := range pl.Images {
+		known = known || im.Status != ""
+		if im.Status == StatusBuild {
+			n++
+		}
+	}
+	return n, known
 }
 
 // writeDot draws parent -> child edges, the direction builds flow.

@@ -28,6 +28,7 @@ type Report struct {
 	SchemaVersion int       `json:"schemaVersion"`
 	Root          string    `json:"root"`
 	Engine        string    `json:"engine"`
+	EngineReason  string    `json:"engineReason,omitempty"`
 	Started       time.Time `json:"started"`
 	Seconds       float64   `json:"seconds"`
 	// Status is "succeeded", "failed" or "interrupted".
@@ -55,13 +56,15 @@ type Image struct {
 	Component string   `json:"component,omitempty"`
 	Refs      []string `json:"refs"`
 	ID        string   `json:"id,omitempty"`
+	InputKey  string   `json:"inputKey,omitempty"`
 	Size      int64    `json:"size,omitempty"`
 	Status    string   `json:"status"`
 	Reason    string   `json:"reason,omitempty"`
 	Engine    string   `json:"engine"`
 	Platform  string   `json:"platform,omitempty"`
-	// Phases holds seconds per phase: "dependencies", "pre-hook", "build",
-	// "post-hook"; the component's phases are counted on each of its images.
+	// Phases holds seconds per phase: "dependencies", "pre-hook", "inputs"
+	// (taking the input key), "build", "post-hook"; the component's phases
+	// are counted on each of its images.
 	Phases map[string]float64 `json:"phases"`
 	Log    string             `json:"log,omitempty"`
 }

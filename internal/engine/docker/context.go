@@ -61,7 +61,9 @@ func contextTar(contextDir, dockerfile string) (io.ReadCloser, string, error) {
 		".dockerignore": func(_ string, h *tar.Header, r io.Reader) (*tar.Header, []byte, error) {
 			var b bytes.Buffer
 			if h == nil {
+				// One made here ignores itself too, as the docker CLI's does.
 				h = newFile(".dockerignore")
+				b.WriteString(".dockerignore")
 			} else if _, err := b.ReadFrom(r); err != nil {
 				return nil, nil, err
 			}

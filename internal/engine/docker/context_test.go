@@ -43,7 +43,7 @@ func TestContextTar(t *testing.T) {
 		dockerfile:     "../other/Dockerfile",
 		wantDockerfile: ".dockyard-dockerfile-",
 		wantFiles:      []string{".dockerignore", "<generated>", "a.txt"},
-		wantIgnore:     "\n.dockyard-dockerfile-",
+		wantIgnore:     ".dockerignore\n.dockyard-dockerfile-",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

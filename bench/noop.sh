@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# noop.sh times builds and plans that have nothing to do, and prints a
+# markdown table:
+#
+#   1. On a generated repository of 40 images (bench/gen), built once: the
+#      no-op of the sequential docker loop (bench/pai_build.sh without
+#      --no-cache: pai_build's way, where every step is a hit of Docker's
+#      layer cache) against the no-op `dockyard build` (every image up to
+#      date by its input key), alternating, RUNS times each; target: dockyard
+#      at least 25 times faster.
+#   2. On a generated repository of 1,000 images, built once by dockyard
+#      (several minutes): `dockyard plan` with a warm stat cache, every image
+#      up to date, RUNS times; target: median under 500 ms. The no-op
+#      `dockyard build` of those 1,000 images is timed too.
+#
+#   bash bench/noop.sh
+#   RUNS=10 bash bench/noop.sh
+#   BIG=0 bash bench/noop.sh           # part 1 only
+#   CHECK=1 bash bench/noop.sh         # exit 1 when a target is missed
+#
+# Settings (environment): IMAGES (40), COMPONENTS (30), HOOKS (0.3, the
+# fraction of components with build-pre.sh and build-post.sh), BIG_IMAGES
+# (1000), BIG_COMPONENTS (500), SEED (1), RUNS (5), DOCKER (the docker CLI of
+# the baseline; by default Debian's /usr/bin/docker, which builds with
+# BuildKit through DOCKER_BUILDKIT=1), KEEP=1 keeps the work folder.
+#
+# Both sides use the same engine and BuildKit. The images carry a prefix of
+# this run's own (bench/gen -prefix); the script removes them at exit, and no
+# other image. Logs go to stderr, the table to stdout.
+set -euo pipefail
+
+images=${IMAGES:-40}
+components=${COMPONENTS:-30}
+hooks=${HOOKS:-0.3}
+big_images=${BIG_IMAGES:-1000}
+big_components=${BIG_COMPONENTS:-500}
+seed=${SEED:-1}
+runs=${RUNS:-5}
+big=${BIG:-1}
+target_ratio=25
+target_plan_ms=500
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+log() { printf 'noop.sh: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+timeout 20 docker info >/dev/null 2>&1 || die "no docker engine answers: run bash scripts/setup.sh"
+[[ -x /usr/bin/busybox ]] || die "the generated base image needs a static /usr/bin/busybox: run bash scripts/setup.sh"
+command -v jq >/dev/null || die "bench/pai_build.sh needs jq (apt-get install jq)"
+cli=${DOCKER:-}
+if [[ -z $cli ]]; then
+	cli=docker
+	[[ -x /usr/bin/docker ]] && cli=/usr/bin/docker
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/dockyard-bench-noop.XXXXXX")
+token=dyn$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
+finish() {
+	local refs
+	refs=$(docker image ls --format '{{.Repository}}:{{.Tag}}' | grep -E "^([^/]+/)?$token-" || true)
+	if [[ -n $refs ]]; then
+		# shellcheck disable=SC2086
+		docker image rm $refs >/dev/null || log "could not remove some images of $token"
+	fi
+	if [[ ${KEEP:-0} == 1 ]]; then
+		log "kept $work"
+	else
+		rm -rf "$work"
+	fi
+}
+trap finish EXIT
+
+log "building dockyard and bench/gen"
+(cd "$repo" && go build -o "$work/dockyard" ./cmd/dockyard && go build -o "$work/gen" ./bench/gen)
+dockyard=$work/dockyard
+
+# ms CMD...: runs CMD quietly and prints its wall time in milliseconds.
+ms() {
+	local start end
+	start=$(date +%s%N)
+	"$@" >>"$work/runs.log" 2>&1 || die "failed: $* (log: $work/runs.log, KEEP=1 keeps it)"
+	end=$(date +%s%N)
+	echo $(((end - start) / 1000000))
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { printf "%d", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+join() { local IFS=,; echo "$*" | sed 's/,/, /g'; }
+
+# generate DIR IMAGES COMPONENTS: a repository whose images carry the token.
+generate() {
+	"$work/gen" -images "$2" -components "$3" -seed "$seed" -hooks "$hooks" -run-work 1000 \
+		-prefix "$token-$(basename "$1")-" -o "$1" 2>>"$work/gen.log"
+	tail -n 1 "$work/gen.log" | sed 's/^gen: [^:]*: //'
+}
+
+load=$(cut -d ' ' -f 1-3 /proc/loadavg)
+log "load average $load"
+
+# --- 1. the 40-image no-op builds ----------------------------------------------
+
+# Each side gets its own copy of the repository, with image names of its
+# own: the baseline's images lack dockyard's input-key label, so sharing
+# names would make each side re-tag what the other built, every run.
+pai=$work/pai
+small=$work/small
+generate "$pai" "$images" "$components" >/dev/null
+shape=$(generate "$small" "$images" "$components")
+log "small: $shape; first builds"
+"$dockyard" plan -o json -C "$pai" >"$work/plan.json"
+pai_build() { env DOCKER="$cli" DOCKER_BUILDKIT=1 LOG_DIR="$work/pai-logs" bash "$here/pai_build.sh" -p "$work/plan.json" -C "$pai"; }
+pai_build >"$work/pai-first.log" 2>&1 || die "the baseline's first build failed: $work/pai-first.log"
+(cd "$small" && DOCKER_BUILDKIT=1 "$dockyard" build --progress plain >"$work/first.log" 2>&1) ||
+	die "the first build failed: $work/first.log"
+# One no-op of each, untimed, so that the page cache holds what both read.
+pai_build >>"$work/runs.log" 2>&1
+(cd "$small" && "$dockyard" build --progress quiet --report "$work/report.json" >>"$work/runs.log" 2>&1)
+up=$(jq '.totals.upToDate' "$work/report.json")
+((up == images)) || die "the no-op dockyard build found $up of $images images up to date"
+
+pai_ms=() dy_ms=()
+for r in $(seq "$runs"); do
+	pai_ms+=("$(ms pai_build)")
+	dy_ms+=("$(ms "$dockyard" build -C "$small" --progress quiet)")
+	log "run $r: pai-style ${pai_ms[-1]} ms, dockyard ${dy_ms[-1]} ms"
+done
+pai_med=$(printf '%s\n' "${pai_ms[@]}" | median)
+dy_med=$(printf '%s\n' "${dy_ms[@]}" | median)
+ratio=$(awk -v a="$pai_med" -v b="$dy_med" 'BEGIN { printf "%.1f", a / b }')
+ratio_ok=$(awk -v r="$ratio" -v t="$target_ratio" 'BEGIN { print (r >= t) ? "ok" : "MISSED" }')
+
+cat <<EOF
+## No-op builds: $images images in $components components, built before
+
+| no-op | median of $runs | runs |
+|---|---|---|
+| pai-style: one \`docker build\` after another, hooks included, Docker's layer cache | ${pai_med} ms | $(join "${pai_ms[@]}") ms |
+| \`dockyard build\`: every image up to date by its input key | ${dy_med} ms | $(join "${dy_ms[@]}") ms |
+| **ratio** (pai-style / dockyard) | **${ratio}** | target ≥ ${target_ratio}: ${ratio_ok} |
+
+Repository: $shape.
+EOF
+
+# --- 2. the 1,000-image no-op plan ---------------------------------------------
+
+plan_ok=skipped
+if [[ $big == 1 ]]; then
+	large=$work/large
+	shape=$(generate "$large" "$big_images" "$big_components")
+	log "large: $shape; first build (several minutes)"
+	start=$(date +%s)
+	(cd "$large" && "$dockyard" build --progress plain >"$work/large-first.log" 2>&1) ||
+		die "the first build of the large repository failed: $work/large-first.log"
+	log "large: built in $(($(date +%s) - start)) s"
+	"$dockyard" plan -C "$large" >/dev/null # warms the stat cache and the page cache
+	head=$("$dockyard" plan -C "$large" 2>/dev/null | sed -n 1p)
+	plan_ms=() build_ms=()
+	for r in $(seq "$runs"); do
+		plan_ms+=("$(ms "$dockyard" plan -C "$large" -o json)")
+		build_ms+=("$(ms "$dockyard" build -C "$large" --progress quiet)")
+		log "run $r: plan ${plan_ms[-1]} ms, build ${build_ms[-1]} ms"
+	done
+	plan_med=$(printf '%s\n' "${plan_ms[@]}" | median)
+	build_med=$(printf '%s\n' "${build_ms[@]}" | median)
+	plan_ok=$(awk -v v="$plan_med" -v t="$target_plan_ms" 'BEGIN { print (v < t) ? "ok" : "MISSED" }')
+	cat <<EOF
+
+## No-op plan and build: $big_images images in $big_components components, built before
+
+| no-op | median of $runs | runs | target |
+|---|---|---|---|
+| \`dockyard plan -o json\`, warm stat cache | ${plan_med} ms | $(join "${plan_ms[@]}") ms | < ${target_plan_ms} ms: ${plan_ok} |
+| \`dockyard build\` | ${build_med} ms | $(join "${build_ms[@]}") ms | |
+
+Repository: $shape. Plan: $head.
+EOF
+fi
+
+cat <<EOF
+
+Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Docker engine $(docker version --format '{{.Server.Version}}'), BuildKit for both sides (baseline CLI $cli); load average at the start: $load.
+EOF
+
+if [[ ${CHECK:-0} == 1 && ($ratio_ok == MISSED || $plan_ok == MISSED) ]]; then
+	exit 1
+fi

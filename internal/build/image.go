@@ -1,0 +1,197 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/report"
+)
+
+// runImage copies an image folder's copy-list in, takes the image's input
+// key, reuses an up-to-date image or builds it, and removes the copies.
+func (t *task) runImage(ctx context.Context) error {
+	items := t.r.Project.Image(t.image.Name).CopyList
+	for _, c := range items {
+		if err := t.r.Workspace.Copy(c.Src, c.Dst); err != nil {
+			return fmt.Errorf("copy-list %s -> %s: %w", c.Src, c.Dst, err)
+		}
+	}
+	out, closeLog := t.r.logTo(t.id)
+	defer closeLog()
+	err := t.buildImage(ctx, out)
+	for _, c := range items {
+		if rerr := t.r.Workspace.Release(c.Dst); rerr != nil && err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// buildImage builds the image unless an image of the same input key is at
+// hand, in the engine or in the registry cache.
+func (t *task) buildImage(ctx context.Context, out io.Writer) error {
+	r, im := t.r, t.image
+	labels := map[string]string{
+		"dev.dockyard.image":      im.Name,
+		"dev.dockyard.dockerfile": im.Dockerfile,
+	}
+	if im.Component != "" {
+		labels["dev.dockyard.component"] = im.Component
+	}
+	for k, v := range r.labels {
+		labels[k] = v
+	}
+	var cur *current
+	if r.Incremental != nil {
+		var err error
+		if cur, err = t.takeKey(ctx); err != nil {
+			return err
+		}
+		if done, err := t.reuse(ctx, cur, out); done || err != nil {
+			return err
+		}
+		labels[InputKeyLabel] = cur.key
+	} else {
+		t.because(out, ReasonOff)
+	}
+	req := engine.Request{
+		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: r.Project.Abs(im.Dockerfile),
+		Target: im.Target, Args: im.Args, Tags: im.Refs, Labels: labels, NoCache: r.Options.NoCache,
+	}
+	if len(im.Platforms) > 0 {
+		req.Platform = im.Platforms[0]
+	}
+	start := time.Now()
+	res, err := r.Engine.Build(ctx, req, out)
+	secs := report.Seconds(time.Since(start))
+	r.Report.Update(im.Name, func(ri *report.Image) {
+		ri.Phases["build"] += secs
+		ri.ID, ri.Size, ri.Platform = res.ID, res.Size, req.Platform
+	})
+	if err != nil {
+		return err
+	}
+	r.keys.setBuilt(im.Name)
+	if cur != nil {
+		if err := r.Incremental.record(im, cur, r.keys.preds[im.Name], res.ID, time.Now()); err != nil {
+			return err
+		}
+		if reg := r.Incremental.Registry; reg != nil {
+			if err := reg.Push(ctx, r.Engine, im.Name, cur.key); err != nil {
+				fmt.Fprintf(out, "warning: not kept in the registry cache: %v\n", err)
+			}
+		}
+	}
+	if r.AfterBuild != nil {
+		return r.AfterBuild(ctx, im, res)
+	}
+	return nil
+}
+
+// takeKey takes the image's input key now that its parents are done and
+// its copies and hooks are in place; references holding {key} get it.
+func (t *task) takeKey(ctx context.Context) (*current, error) {
+	r, im := t.r, t.image
+	parents := map[string]string{}
+	for _, p := range im.Parents {
+		parents[p.Name] = r.keys.key(p.Name)
+	}
+	var cur *current
+	err := r.timed("inputs", []string{im.Name}, func() error {
+		var err error
+		cur, err = r.Incremental.take(ctx, im, parents)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("taking the input key: %w", err)
+	}
+	r.keys.setKey(im.Name, cur.key)
+	im.Key = cur.key
+	if im.NeedsKey() {
+		if err := im.AddKeyRefs(cur.key); err != nil {
+			return nil, err
+		}
+	}
+	r.Report.Update(im.Name, func(ri *report.Image) { ri.InputKey, ri.Refs = cur.key, im.Refs })
+	return cur, nil
+}
+
+// reuse gives the image an image of the same input key, when the engine
+// or the registry cache has one, and reports whether it did; otherwise it
+// says why the image is built.
+func (t *task) reuse(ctx context.Context, cur *current, out io.Writer) (bool, error) {
+	r, im, inc := t.r, t.image, t.r.Incremental
+	if r.Options.NoCache {
+		t.because(out, ReasonForced)
+		return false, nil
+	}
+	d, err := inc.decide(ctx, im, cur, r.keys.isBuilt)
+	if err != nil {
+		return false, err
+	}
+	id, size, how, built := "", int64(0), "", time.Now()
+	switch {
+	case d.reuse != nil:
+		id, size, how, built = d.reuse.ID, d.info.Size, "in the engine", d.reuse.Built
+		if err := inc.retag(ctx, id, d.info.Refs, im.Refs); err != nil {
+			return false, err
+		}
+	case inc.Registry != nil:
+		pulled, err := inc.Registry.Pull(ctx, r.Engine, im.Name, cur.key)
+		if err != nil {
+			fmt.Fprintf(out, "warning: the registry cache did not answer: %v\n", err)
+		}
+		if pulled == "" {
+			break
+		}
+		info, _, err := inc.inspect(ctx, pulled)
+		if err != nil {
+			return false, err
+		}
+		id, size, how = pulled, info.Size, "pulled from the registry cache"
+		if err := inc.retag(ctx, id, info.Refs, im.Refs); err != nil {
+			return false, err
+		}
+	}
+	if id == "" {
+		t.because(out, d.reason)
+		return false, nil
+	}
+	if d.reuse == nil || !unchanged(d, cur, r.keys.preds[im.Name], im.Refs) {
+		if err := inc.record(im, cur, r.keys.preds[im.Name], id, built); err != nil {
+			return false, err
+		}
+	}
+	fmt.Fprintf(out, "up to date: input key %s, image %s %s\n", short(cur.key), short(id), how)
+	t.upToDate = true
+	r.Report.Update(im.Name, func(ri *report.Image) {
+		ri.ID, ri.Size = id, size
+		if len(im.Platforms) > 0 {
+			ri.Platform = im.Platforms[0]
+		}
+		if d.reuse == nil {
+			ri.Reason = how
+		}
+	})
+	if r.AfterBuild != nil {
+		return true, r.AfterBuild(ctx, im, engine.Result{ID: id, Size: size})
+	}
+	return true, nil
+}
+
+// because logs and reports why the image is built.
+func (t *task) because(out io.Writer, reason string) {
+	fmt.Fprintf(out, "building: %s\n", reason)
+	t.r.Report.Update(t.image.Name, func(ri *report.Image) { ri.Reason = reason })
+}
+
+// short abbreviates a key or an image ID for messages.
+func short(s string) string {
+	if len(s) > 19 {
+		return s[:19]
+	}
+	return s
+}

@@ -1,0 +1,206 @@
+package build
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/inputs"
+	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/state"
+)
+
+// current is an image's inputs as a run finds them once the image's copies
+// and its component's pre-build hook are in place.
+type current struct {
+	key      string
+	inputs   inputs.Inputs
+	manifest inputs.Manifest
+}
+
+// take takes an image's input key; parents maps each of its project
+// parents to the key it had in this run.
+func (inc *Incremental) take(ctx context.Context, im *plan.Image, parents map[string]string) (*current, error) {
+	in, err := inc.partialInputs(ctx, im)
+	if err != nil {
+		return nil, err
+	}
+	m, err := inc.Scanner.Manifest(im.Context, nil)
+	if err != nil {
+		return nil, err
+	}
+	in.Files = m.Digest()
+	if len(parents) > 0 {
+		in.Parents = parents
+	}
+	return &current{key: in.Key(), inputs: in, manifest: m}, nil
+}
+
+// decision is what a run does with an image: reuse an image the engine
+// holds, or build for a reason.
+type decision struct {
+	reuse  *state.Result
+	info   engine.ImageInfo // the reused image, as the engine has it
+	rec    *state.Record
+	reason string
+}
+
+// decide looks for an image built from the same inputs that the engine
+// still holds; else it says why the image must be built. rebuilt says
+// whether a parent was built in this run.
+func (inc *Incremental) decide(ctx context.Context, im *plan.Image, cur *current, rebuilt func(string) bool) (decision, error) {
+	var d decision
+	rec, res, err := inc.Store.Find(im.Name, cur.inputs.Platform, cur.key)
+	if err != nil {
+		return d, err
+	}
+	d.rec = rec
+	if res != nil {
+		info, ok, err := inc.inspect(ctx, res.ID)
+		if err != nil {
+			return d, err
+		}
+		if ok {
+			d.reuse, d.info = res, info
+			return d, nil
+		}
+		if err := inc.Store.Forget(im.Name, cur.key); err != nil {
+			return d, err
+		}
+	}
+	switch {
+	case res != nil || (rec != nil && rec.Key == cur.key):
+		d.reason = ReasonMissing
+	case rec == nil:
+		d.reason = ReasonNew
+	default:
+		d.reason = inc.why(im, &rec.Inputs, &cur.inputs, cur.manifest, rebuilt)
+	}
+	return d, nil
+}
+
+// inspect finds an image in the engine; an engine that cannot inspect
+// its store holds nothing dockyard can reuse.
+func (inc *Incremental) inspect(ctx context.Context, id string) (engine.ImageInfo, bool, error) {
+	insp, ok := inc.Engine.(engine.Inspector)
+	if !ok {
+		return engine.ImageInfo{}, false, nil
+	}
+	return insp.Inspect(ctx, id)
+}
+
+// retag gives a reused image the references it lacks.
+func (inc *Incremental) retag(ctx context.Context, id string, have, want []string) error {
+	var missing []string
+	for _, ref := range want {
+		if !slices.Contains(have, withTag(ref)) {
+			missing = append(missing, ref)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	tagger, ok := inc.Engine.(engine.Tagger)
+	if !ok {
+		return fmt.Errorf("the %s engine cannot tag images: %s", inc.Engine.Name(), strings.Join(missing, ", "))
+	}
+	return tagger.Tag(ctx, id, missing)
+}
+
+// withTag writes a reference as engines list them: with ":latest" when it
+// has no tag.
+func withTag(ref string) string {
+	last := ref[strings.LastIndex(ref, "/")+1:]
+	if strings.ContainsAny(last, ":@") {
+		return ref
+	}
+	return ref + ":latest"
+}
+
+// record stores what a run made of an image: its inputs now and as
+// predicted at the run's start, the image, when it was built, and its
+// references.
+func (inc *Incremental) record(im *plan.Image, cur *current, pred *Prediction, id string, built time.Time) error {
+	rec := &state.Record{
+		Result: state.Result{Image: im.Name, ID: id, Refs: im.Refs, Built: built.UTC()},
+		Key:    cur.key, Inputs: cur.inputs,
+	}
+	manifests := []inputs.Manifest{cur.manifest}
+	if pred != nil {
+		rec.SourceKey, rec.Source = pred.Key, pred.Inputs
+		manifests = append(manifests, pred.Manifest)
+	}
+	return inc.Store.Put(rec, manifests...)
+}
+
+// unchanged reports whether an image's stored record already says what
+// reusing it would record.
+func unchanged(d decision, cur *current, pred *Prediction, refs []string) bool {
+	r := d.rec
+	return r != nil && r.Key == cur.key && r.ID == d.reuse.ID && slices.Equal(r.Refs, refs) &&
+		(pred == nil || r.SourceKey == pred.Key)
+}
+
+// runKeys is what a run learns of input keys as it goes.
+type runKeys struct {
+	preds map[string]*Prediction // source keys, taken before anything runs
+
+	mu    sync.Mutex
+	keys  map[string]string // input keys taken so far
+	built map[string]bool   // images built, not reused
+}
+
+// start predicts every image's source key, for the records of the run.
+func (k *runKeys) start(ctx context.Context, inc *Incremental, pl *plan.Plan) error {
+	k.keys, k.built = map[string]string{}, map[string]bool{}
+	if inc == nil {
+		return nil
+	}
+	preds, err := inc.predictKeys(ctx, pl)
+	if err != nil {
+		return fmt.Errorf("reading the images' inputs: %w", err)
+	}
+	k.preds = preds
+	return nil
+}
+
+// finish saves the stat cache and drops stored manifests no record needs.
+func (k *runKeys) finish(inc *Incremental) error {
+	if inc == nil {
+		return nil
+	}
+	err := inc.Scanner.Save()
+	if len(k.built) > 0 {
+		err = errors.Join(err, inc.Store.Prune())
+	}
+	return err
+}
+
+func (k *runKeys) key(name string) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.keys[name]
+}
+
+func (k *runKeys) setKey(name, key string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.keys[name] = key
+}
+
+func (k *runKeys) isBuilt(name string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.built[name]
+}
+
+func (k *runKeys) setBuilt(name string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.built[name] = true
+}

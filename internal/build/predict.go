@@ -1,0 +1,122 @@
+package build
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/dockyard-build/dockyard/internal/inputs"
+	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/project"
+)
+
+// Prediction is what a plan foresees for an image before a run's copies
+// and hooks: the source inputs, their key (the source key) and the
+// context's manifest with the copies laid over it.
+type Prediction struct {
+	Key      string
+	Inputs   inputs.Inputs
+	Manifest inputs.Manifest
+}
+
+// Source says where an image's files come from before a run: its context,
+// its Dockerfile, and the copies a run lays over the context (component.dep
+// folders, copy-list items that land in the context). What hooks make, such
+// as the generated files a dependency keeps, is not a source: the run
+// makes it anew.
+func Source(p *project.Project, name string) inputs.Source {
+	im := p.Image(name)
+	src := inputs.Source{Context: im.Context, Dockerfile: im.Dockerfile}
+	if c := p.Component(im.Component); c != nil && im.Kind == project.KindComponent {
+		for _, d := range c.Deps {
+			src.Overlays = append(src.Overlays, inputs.Overlay{Src: p.Component(d.Name).Dir, Dst: path.Join("dependency", d.Name)})
+		}
+	}
+	for _, ci := range im.CopyList {
+		if dst, ok := under(im.Context, ci.Dst); ok {
+			src.Overlays = append(src.Overlays, inputs.Overlay{Src: ci.Src, Dst: dst})
+		}
+	}
+	return src
+}
+
+// under returns p relative to dir when p is inside it.
+func under(dir, p string) (string, bool) {
+	if dir == "." {
+		return p, true
+	}
+	return strings.CutPrefix(p, dir+"/")
+}
+
+// staged reports whether a run changes the image's context before its
+// build, with copies or a pre-build hook, so that its input key is only
+// known then.
+func staged(p *project.Project, name string) bool {
+	im := p.Image(name)
+	c := p.Component(im.Component)
+	return len(Source(p, name).Overlays) > 0 || (c != nil && im.Kind == project.KindComponent && c.PreHook != "")
+}
+
+// predictKeys takes every image's source key: manifests and Dockerfiles
+// are read in parallel, each context once; keys then follow in plan order,
+// parents first.
+func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[string]*Prediction, error) {
+	type tree struct {
+		once     sync.Once
+		manifest inputs.Manifest
+		digest   string
+		err      error
+	}
+	var mu sync.Mutex
+	trees := map[string]*tree{}
+	preds := make([]*Prediction, len(pl.Images))
+	errs := make([]error, len(pl.Images))
+	var wg sync.WaitGroup
+	for i := range pl.Images {
+		im := &pl.Images[i]
+		wg.Go(func() {
+			src := Source(inc.Project, im.Name)
+			id := fmt.Sprintf("%s %v", src.Context, src.Overlays)
+			mu.Lock()
+			t := trees[id]
+			if t == nil {
+				t = &tree{}
+				trees[id] = t
+			}
+			mu.Unlock()
+			t.once.Do(func() {
+				t.manifest, t.err = inc.Scanner.Manifest(src.Context, src.Overlays)
+				t.digest = t.manifest.Digest()
+			})
+			in, err := inc.partialInputs(ctx, im)
+			if err == nil {
+				err = t.err
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("image %s: %w", im.Name, err)
+				return
+			}
+			in.Files = t.digest
+			preds[i] = &Prediction{Inputs: in, Manifest: t.manifest}
+		})
+	}
+	wg.Wait()
+	out := map[string]*Prediction{}
+	for i, im := range pl.Images {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		p := preds[i]
+		for _, par := range im.Parents {
+			if p.Inputs.Parents == nil {
+				p.Inputs.Parents = map[string]string{}
+			}
+			p.Inputs.Parents[par.Name] = out[par.Name].Key
+		}
+		p.Key = p.Inputs.Key()
+		out[im.Name] = p
+	}
+	return out, nil
+}

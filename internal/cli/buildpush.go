@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/progress"
+	"github.com/dockyard-build/dockyard/internal/publish"
+	"github.com/dockyard-build/dockyard/internal/report"
+)
+
+// buildPush is build --push: each image is pushed by its own task as soon
+// as it is built, while other images still build. Its children wait for
+// the push, and a failed push fails the image.
+type buildPush struct {
+	src    engine.Exporter
+	pusher *publish.Pusher
+	stdout io.Writer
+	mu     sync.Mutex // serializes stdout lines
+}
+
+// newBuildPush checks, before anything is built, that every image has a
+// registry reference and that the engine can read images back.
+func newBuildPush(cfg *config.Config, pl *plan.Plan, eng engine.Engine, stdout io.Writer) (*buildPush, error) {
+	for i := range pl.Images {
+		if im := &pl.Images[i]; len(pushRefs(im)) == 0 && !im.NeedsKey() {
+			return nil, noRegistryRef(im.Name)
+		}
+	}
+	src, err := exporter(eng)
+	if err != nil {
+		return nil, err
+	}
+	pusher, err := newPusher(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &buildPush{src: src, pusher: pusher, stdout: stdout}, nil
+}
+
+// hook is the runner's AfterBuild: it pushes the image just built, prints
+// each reference as REF@DIGEST, logs it in the image's log and counts the
+// time in the report's "push" phase.
+func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, engine.Result) error {
+	return func(ctx context.Context, im *plan.Image, _ engine.Result) error {
+		start := time.Now()
+		defer func() {
+			secs := report.Seconds(time.Since(start))
+			rep.Update(im.Name, func(ri *report.Image) { ri.Phases["push"] += secs })
+		}()
+		if err := completeKeyRefs([]*plan.Image{im}); err != nil {
+			return err
+		}
+		img, err := b.src.Image(ctx, im.Name)
+		if err != nil {
+			return fmt.Errorf("pushing %s: %w", im.Name, err)
+		}
+		pushed, err := b.pusher.Push(ctx, img, pushRefs(im))
+		log := prog.Log(im.Name)
+		defer log.Close()
+		b.mu.Lock()
+		for _, p := range pushed {
+			fmt.Fprintln(b.stdout, p)
+			fmt.Fprintf(log, "pushed %s\n", p)
+		}
+		b.mu.Unlock()
+		if err != nil {
+			return fmt.Errorf("pushing %s: %w", im.Name, err)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,140 @@
+package cli
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dockyard-build/dockyard/internal/build"
+	"github.com/dockyard-build/dockyard/internal/engine"
+)
+
+// lsFormats are the output formats of ls.
+var lsFormats = []string{"text", "json"}
+
+type lsOptions struct {
+	*globals
+	engine string
+	output string
+	all    bool
+}
+
+func newLsCmd(g *globals, runF func(context.Context, *lsOptions) error) *cobra.Command {
+	opts := &lsOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "ls",
+		Short: "List the project's images in the engine's store",
+		Long: `ls lists the images dockyard built for this repository that the engine holds:
+each with its ID (the digest of its config), size, creation time, input key
+and references. An image is the project's when its dev.dockyard.image label
+names one of the project's images; --all lists every image dockyard built.
+An image that lost all its references to a newer build is not listed.`,
+		Example: `  dockyard ls
+  dockyard ls --engine embedded -o json
+  dockyard ls --root /srv/dockyard --all`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !slices.Contains(lsFormats, opts.output) {
+				return usageErrorf("unknown output format %q (want one of %s)", opts.output, strings.Join(lsFormats, ", "))
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runLs(cmd.Context(), opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.engine, "engine", "", "engine whose store to list: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
+	f.StringVarP(&opts.output, "output", "o", "text", "output format: "+strings.Join(lsFormats, ", "))
+	f.BoolVar(&opts.all, "all", false, "list every image dockyard built, not only this repository's")
+	return cmd
+}
+
+// listed is one line of ls.
+type listed struct {
+	Image    string    `json:"image"`
+	ID       string    `json:"id"`
+	Size     int64     `json:"size"`
+	Created  time.Time `json:"created"`
+	InputKey string    `json:"inputKey,omitempty"`
+	Refs     []string  `json:"refs"`
+}
+
+func runLs(ctx context.Context, opts *lsOptions) error {
+	p, err := opts.loadProject("")
+	if err != nil {
+		return err
+	}
+	name := cmp.Or(opts.engine, p.Config.Engine)
+	eng, why, err := opts.openEngine(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	lister, ok := eng.(engine.Lister)
+	if !ok {
+		return fmt.Errorf("the %s engine cannot list its images", eng.Name())
+	}
+	infos, err := lister.List(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.stderr, "engine: %s (%s)\n", eng.Name(), why)
+	var out []listed
+	for _, in := range infos {
+		im := in.Labels["dev.dockyard.image"]
+		if len(in.Refs) == 0 || !opts.all && p.Image(im) == nil {
+			continue
+		}
+		refs := slices.Clone(in.Refs)
+		slices.Sort(refs)
+		out = append(out, listed{Image: im, ID: in.ID, Size: in.Size, Created: in.Created.UTC(), InputKey: in.Labels[build.InputKeyLabel], Refs: refs})
+	}
+	slices.SortFunc(out, func(a, b listed) int {
+		return cmp.Or(cmp.Compare(a.Image, b.Image), b.Created.Compare(a.Created), cmp.Compare(a.ID, b.ID))
+	})
+	if opts.output == "json" {
+		enc := json.NewEncoder(opts.stdout)
+		enc.SetIndent("", "  ")
+		if out == nil {
+			out = []listed{}
+		}
+		return enc.Encode(out)
+	}
+	tw := tabwriter.NewWriter(opts.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "IMAGE\tID\tSIZE\tCREATED\tINPUT KEY\tREFS")
+	for _, l := range out {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Image, shortID(l.ID), humanSize(l.Size),
+			l.Created.Format("2006-01-02 15:04:05"), cmp.Or(shortID(l.InputKey), "-"), strings.Join(l.Refs, ","))
+	}
+	return tw.Flush()
+}
+
+// shortID is an ID or key cut to 12 hex digits, as Docker shows IDs.
+func shortID(id string) string {
+	_, hex, _ := strings.Cut(id, ":")
+	if hex == "" {
+		hex = id
+	}
+	return hex[:min(12, len(hex))]
+}
+
+// humanSize writes a size in bytes with a decimal unit, as Docker does.
+func humanSize(n int64) string {
+	units := []string{"B", "kB", "MB", "GB", "TB"}
+	f, i := float64(n), 0
+	for f >= 1000 && i < len(units)-1 {
+		f, i = f/1000, i+1
+	}
+	if i == 0 {
+		return fmt.Sprintf("%dB", n)
+	}
+	return fmt.Sprintf("%.3g%s", f, units[i])
+}

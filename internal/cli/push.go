@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dockyard-build/dockyard/internal/publish"
+	"github.com/spf13/cobra"
+)
+
+// defaultPushJobs is how many images push at once without -j.
+const defaultPushJobs = 4
+
+type pushOptions struct {
+	*globals
+	selectOptions
+	jobs   int
+	engine string
+}
+
+func newPushCmd(g *globals, runF func(context.Context, *pushOptions) error) *cobra.Command {
+	opts := &pushOptions{globals: g}
+	cmd := &cobra.Command{
+		Use:   "push",
+		Short: "Push the built images to their registries",
+		Long: `push reads the project's images from the engine's store by their names and
+pushes each to every registry reference it has: registry, then registries of
+dockyard.yaml, with the configured tags. -j images push at once; a blob the
+registry has already is not uploaded again. Failed requests are retried with
+backoff. Each reference pushed is printed as REF@DIGEST.
+
+Credentials come from the docker config (docker login, credential helpers),
+then from the variable password_env names, then from pai's configuration;
+never from the command line.`,
+		Example: `  dockyard push
+  dockyard push -i rest-server -i webportal
+  dockyard push --tag '{git}' --tag latest
+  dockyard push -c ./cluster-config -s rest-server`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if opts.jobs < 0 {
+				return usageErrorf("-j must be at least 1")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runPush(cmd.Context(), opts)
+		},
+	}
+	opts.selectOptions.register(cmd)
+	f := cmd.Flags()
+	f.IntVarP(&opts.jobs, "jobs", "j", defaultPushJobs, "images pushed at once")
+	f.StringVar(&opts.engine, "engine", "", "engine whose images to push: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
+	return cmd
+}
+
+func runPush(ctx context.Context, opts *pushOptions) error {
+	start := time.Now()
+	p, pl, err := opts.makePlan(opts.selectOptions)
+	if err != nil {
+		return err
+	}
+	images := chosen(pl, opts.selectOptions)
+	name := opts.engine
+	if name == "" {
+		name = p.Config.Engine
+	}
+	eng, _, err := opts.openEngine(ctx, name)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	src, err := exporter(eng)
+	if err != nil {
+		return err
+	}
+	if err := builtKeys(ctx, eng, images); err != nil {
+		return err
+	}
+	if err := completeKeyRefs(images); err != nil {
+		return err
+	}
+	jobs, err := pushJobs(images)
+	if err != nil {
+		return err
+	}
+	pusher, err := newPusher(p.Config)
+	if err != nil {
+		return err
+	}
+	set := imageSet{}
+	var names []string
+	for _, j := range jobs {
+		names = append(names, j.Image)
+	}
+	imgs, err := readImages(ctx, src, names)
+	if err != nil {
+		return shipError(ctx, fmt.Errorf("reading the images to push: %w", err))
+	}
+	for i, n := range names {
+		set[n] = imgs[i]
+	}
+	refs := 0
+	err = pusher.PushAll(ctx, set, jobs, max(opts.jobs, 1), func(r publish.Pushed) {
+		refs++
+		fmt.Fprintln(opts.stdout, r)
+	})
+	if err != nil {
+		return shipError(ctx, err)
+	}
+	fmt.Fprintf(opts.stderr, "pushed %d %s of %d %s from the %s engine in %.1fs\n",
+		refs, plural(refs, "reference"), len(jobs), plural(len(jobs), "image"), eng.Name(), time.Since(start).Seconds())
+	return nil
+}

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dockyard-build/dockyard/internal/build"
+	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/publish"
+)
+
+// What push, save, load and build --push share.
+
+// applyTags puts the --tag flags in place of the configuration's default
+// tags (tags:, else registry.tag; tiers and images' own tags stay), and
+// finds the git commit when a tag holds {git}.
+func applyTags(cfg *config.Config, root string, flags []string) error {
+	for _, t := range flags {
+		if err := config.CheckTag(t); err != nil {
+			return usageErrorf("--tag: %v", err)
+		}
+	}
+	if len(flags) > 0 {
+		cfg.Tags = flags
+	}
+	if cfg.UsesTag(config.TagGit) {
+		commit, err := gitCommit(root)
+		if err != nil {
+			return usageErrorf("a tag holds %s, but the commit of %s is unknown: %v", config.TagGit, root, err)
+		}
+		cfg.Commit = commit
+	}
+	return nil
+}
+
+// gitCommit is the short sha of HEAD, with "-dirty" when tracked files
+// have changes (as git describe --dirty says; untracked files do not
+// count, so dockyard's own .dockyard/ never makes a tree dirty).
+func gitCommit(root string) (string, error) {
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "", errors.New("not a git work tree with a commit")
+	}
+	sha := strings.TrimSpace(string(out))
+	status, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output()
+	if err != nil {
+		return "", fmt.Errorf("git status: %w", err)
+	}
+	if len(strings.TrimSpace(string(status))) > 0 {
+		sha += "-dirty"
+	}
+	return sha, nil
+}
+
+// chosen returns the images the selection names, with -i or through their
+// component with -s; every image when it names none. Unlike build, push
+// and save leave the named images' parents out.
+func chosen(pl *plan.Plan, s selectOptions) []*plan.Image {
+	var out []*plan.Image
+	for i := range pl.Images {
+		im := &pl.Images[i]
+		named := len(s.images) == 0 && len(s.components) == 0
+		for _, n := range s.images {
+			named = named || n == im.Name
+		}
+		for _, c := range s.components {
+			named = named || (im.Component != "" && strings.EqualFold(c, im.Component))
+		}
+		if named {
+			out = append(out, im)
+		}
+	}
+	return out
+}
+
+// builtKeys fills in, for the images whose tags hold {key} and whose key
+// the plan does not know, the key their build recorded in a label.
+func builtKeys(ctx context.Context, eng engine.Engine, images []*plan.Image) error {
+	ins, ok := eng.(engine.Inspector)
+	if !ok {
+		return nil
+	}
+	for _, im := range images {
+		if !im.NeedsKey() || im.Key != "" {
+			continue
+		}
+		info, found, err := ins.Inspect(ctx, im.Name)
+		if err != nil {
+			return err
+		}
+		if found {
+			im.Key = info.Labels[build.InputKeyLabel]
+		}
+	}
+	return nil
+}
+
+// completeKeyRefs adds the references whose tag holds the input key, now
+// that the images' keys are known.
+func completeKeyRefs(images []*plan.Image) error {
+	for _, im := range images {
+		if !im.NeedsKey() {
+			continue
+		}
+		if im.Key == "" {
+			return usageErrorf("image %s: a tag holds %s, and its input key is not known", im.Name, config.TagKey)
+		}
+		if err := im.AddKeyRefs(im.Key); err != nil {
+			return &usageError{err}
+		}
+	}
+	return nil
+}
+
+// pushRefs are the references of an image that name a registry
+// repository: all but the bare name and other one-word names, which are
+// local names only.
+func pushRefs(im *plan.Image) []string {
+	var refs []string
+	for _, r := range im.Refs {
+		if strings.Contains(r, "/") {
+			refs = append(refs, r)
+		}
+	}
+	return refs
+}
+
+// pushJobs are the images to push with their references; an image without
+// a registry reference is a configuration error.
+func pushJobs(images []*plan.Image) ([]publish.Job, error) {
+	var jobs []publish.Job
+	for _, im := range images {
+		refs := pushRefs(im)
+		if len(refs) == 0 {
+			return nil, noRegistryRef(im.Name)
+		}
+		jobs = append(jobs, publish.Job{Image: im.Name, Refs: refs})
+	}
+	return jobs, nil
+}
+
+func noRegistryRef(image string) error {
+	return &hintError{usageErrorf("image %s has no registry reference to push to", image),
+		"set registry (domain, namespace) or registries in dockyard.yaml, or use -c with pai's configuration"}
+}
+
+// newPusher returns a pusher with the credentials of the docker config and
+// of the configured registries.
+func newPusher(cfg *config.Config) (*publish.Pusher, error) {
+	regs := append([]config.Registry{cfg.Registry}, cfg.Registries...)
+	return publish.New(publish.Options{Keychain: publish.NewKeychain(regs, cfg.Lookup)})
+}
+
+// batchExporter reads many images at once: the docker engine saves them
+// in one go, each shared layer once.
+type batchExporter interface {
+	Images(ctx context.Context, refs []string) ([]v1.Image, error)
+}
+
+// imageReaders is how many images are read at once from an engine that
+// reads them one by one.
+const imageReaders = 4
+
+// readImages reads images by reference from the engine, as a batch when
+// the engine can.
+func readImages(ctx context.Context, src engine.Exporter, refs []string) ([]v1.Image, error) {
+	if b, ok := src.(batchExporter); ok {
+		return b.Images(ctx, refs)
+	}
+	imgs := make([]v1.Image, len(refs))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(imageReaders)
+	for i, ref := range refs {
+		g.Go(func() (err error) {
+			imgs[i], err = src.Image(ctx, ref)
+			return err
+		})
+	}
+	return imgs, g.Wait()
+}
+
+// imageSet serves images already read, by name, to a Pusher.
+type imageSet map[string]v1.Image
+
+func (s imageSet) Image(_ context.Context, ref string) (v1.Image, error) { return s[ref], nil }
+
+// exporter returns the engine's means of reading images.
+func exporter(eng engine.Engine) (engine.Exporter, error) {
+	if x, ok := eng.(engine.Exporter); ok {
+		return x, nil
+	}
+	return nil, fmt.Errorf("the %s engine cannot read images out of its store", eng.Name())
+}
+
+// shipError adds advice to the errors of push and save.
+func shipError(ctx context.Context, err error) error {
+	var auth *publish.AuthError
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("interrupted: %w", context.Cause(ctx))
+	case errors.Is(err, engine.ErrNotFound):
+		return &hintError{err, "build it first (dockyard build -i IMAGE), or choose the engine that has it with --engine"}
+	case errors.As(err, &auth) && auth.From == "":
+		return &hintError{err, "log in with docker login (credentials are read from the docker config), or name the variable holding the password in password_env"}
+	}
+	return err
+}

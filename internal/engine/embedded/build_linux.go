@@ -1,0 +1,161 @@
+package embedded
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/containers/storage/pkg/reexec"
+	"golang.org/x/sys/unix"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
+)
+
+// waitDelay bounds how long a finished worker's output may stay open,
+// held by a process that escaped it.
+const waitDelay = 5 * time.Second
+
+// Build builds req's image in a worker and returns its ID (the config
+// digest) and size. The worker's output goes to logs as lines; canceling
+// ctx kills the worker and what it started, and removes the build's
+// working containers.
+func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
+	res, err := e.build(ctx, req, logs)
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
+	}
+	return res, nil
+}
+
+func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
+	if fi, err := os.Stat(req.ContextDir); err != nil || !fi.IsDir() || !filepath.IsAbs(req.ContextDir) {
+		return engine.Result{}, fmt.Errorf("build context %s is not an absolute path to a directory", req.ContextDir)
+	}
+	if !filepath.IsAbs(req.Dockerfile) {
+		return engine.Result{}, fmt.Errorf("dockerfile %s is not an absolute path", req.Dockerfile)
+	}
+	suffix := make([]byte, 6)
+	rand.Read(suffix)
+	j := job{Root: e.root, Request: req, Suffix: "dockyard-" + hex.EncodeToString(suffix)}
+	id, err := e.runWorker(ctx, j, logs)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	e.mu.Lock()
+	size, err := e.store.ImageSize(id)
+	e.mu.Unlock()
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("reading the size of the built image %s: %w", id, err)
+	}
+	return engine.Result{ID: "sha256:" + id, Size: size}, nil
+}
+
+// runWorker runs j in a worker and returns the built image's ID.
+func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", context.Cause(ctx)
+	}
+	stdin, toWorker, err := os.Pipe()
+	if err != nil {
+		return "", fmt.Errorf("starting a build worker: %w", err)
+	}
+	defer toWorker.Close()
+	fromWorker, result, err := os.Pipe()
+	if err != nil {
+		stdin.Close()
+		return "", fmt.Errorf("starting a build worker: %w", err)
+	}
+	defer fromWorker.Close()
+	out := &output{logs: logs}
+	cmd := reexec.Command(workerCommand)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, out, out
+	cmd.ExtraFiles = []*os.File{result}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.WaitDelay = waitDelay
+	err = cmd.Start()
+	stdin.Close()
+	result.Close()
+	if err != nil {
+		return "", fmt.Errorf("starting a build worker: %w", err)
+	}
+	if err := json.NewEncoder(toWorker).Encode(j); err != nil {
+		killWorker(cmd.Process.Pid)
+		cmd.Wait()
+		return "", fmt.Errorf("sending the request to the build worker: %w", err)
+	}
+	var o outcome
+	decoded := make(chan error, 1)
+	go func() { decoded <- json.NewDecoder(fromWorker).Decode(&o) }()
+	// exited learns of the worker's end without reaping it: until
+	// cmd.Wait reaps it, its pid and process group cannot be reused, so
+	// killing them is safe.
+	exited := make(chan struct{})
+	go func() {
+		var info unix.Siginfo
+		for unix.Waitid(unix.P_PID, cmd.Process.Pid, &info, unix.WEXITED|unix.WNOWAIT, nil) == unix.EINTR {
+		}
+		close(exited)
+	}()
+	select {
+	case <-exited:
+	case <-ctx.Done():
+		killWorker(cmd.Process.Pid)
+		<-exited
+		cmd.Wait()
+		out.flush()
+		return "", errors.Join(context.Cause(ctx), e.removeContainers(j.Suffix))
+	}
+	werr := cmd.Wait()
+	out.flush()
+	if derr := <-decoded; derr != nil {
+		return "", fmt.Errorf("the build worker stopped without a result (%v)%s", werr, tailOf(out))
+	}
+	if o.Error != "" {
+		return "", out.failure(o.Error)
+	}
+	return o.ID, nil
+}
+
+// removeContainers removes the working containers of a killed build: their
+// names end in suffix. The store drops the layers a killed commit left
+// incomplete by itself.
+func (e *Engine) removeContainers(suffix string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cs, err := e.store.Containers()
+	if err != nil {
+		return fmt.Errorf("listing the canceled build's containers: %w", err)
+	}
+	var errs []error
+	for _, c := range cs {
+		for _, n := range c.Names {
+			if strings.HasSuffix(n, suffix) || strings.Contains(n, suffix+"-") {
+				if err := e.store.DeleteContainer(c.ID); err != nil {
+					errs = append(errs, fmt.Errorf("removing the canceled build's container %s: %w", n, err))
+				}
+				break
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// tailOf formats the last lines a worker wrote, for an error.
+func tailOf(o *output) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var b strings.Builder
+	for _, l := range o.tail {
+		b.WriteString("\n  " + l)
+	}
+	return b.String()
+}

@@ -1,0 +1,113 @@
+package inputs
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// ChangedSince lists the files under root that differ from the commit ref:
+// committed since, staged, unstaged, deleted and untracked (unless git
+// ignores them). Paths are slash-separated and relative to root.
+func ChangedSince(ctx context.Context, root, ref string) ([]string, error) {
+	if _, err := git(ctx, root, "rev-parse", "--verify", "--end-of-options", ref+"^{commit}"); err != nil {
+		return nil, fmt.Errorf("%s is not a commit: %w", ref, err)
+	}
+	diff, err := git(ctx, root, "diff", "--name-only", "--no-renames", "--relative", "-z", ref, "--")
+	if err != nil {
+		return nil, err
+	}
+	untracked, err := git(ctx, root, "ls-files", "--others", "--exclude-standard", "-z")
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, out := range [][]byte{diff, untracked} {
+		for _, f := range bytes.Split(out, []byte{0}) {
+			if len(f) > 0 {
+				files = append(files, string(f))
+			}
+		}
+	}
+	slices.Sort(files)
+	return slices.Compact(files), nil
+}
+
+func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if msg == "" {
+			msg = err.Error()
+		}
+		return nil, fmt.Errorf("git %s: %s", args[0], msg)
+	}
+	return out, nil
+}
+
+// Source is where an image's files come from, for change detection.
+type Source struct {
+	Context    string // root-relative
+	Dockerfile string // root-relative
+	Overlays   []Overlay
+}
+
+// Touches reports whether a changed root-relative file is an input of the
+// source: its Dockerfile, a file of its context that .dockerignore keeps
+// (a change of .dockerignore itself counts), or a file an overlay copies
+// in. A file under .git or .dockyard never is.
+func (s *Scanner) Touches(src Source, file string) (bool, error) {
+	for _, part := range strings.Split(file, "/") {
+		if skipped(part) {
+			return false, nil
+		}
+	}
+	if file == src.Dockerfile {
+		return true, nil
+	}
+	if rel, ok := within(src.Context, file); ok {
+		if rel == ".dockerignore" {
+			return true, nil
+		}
+		return s.kept(src.Context, rel)
+	}
+	for _, o := range src.Overlays {
+		if rel, ok := within(o.Src, file); ok {
+			dst := o.Dst
+			if rel != "." {
+				dst += "/" + rel
+			}
+			return s.kept(src.Context, dst)
+		}
+	}
+	return false, nil
+}
+
+// kept reports whether the context's .dockerignore keeps rel.
+func (s *Scanner) kept(context, rel string) (bool, error) {
+	pm, err := s.ignoreFile(context)
+	if err != nil || pm == nil {
+		return err == nil, err
+	}
+	ex, err := pm.MatchesOrParentMatches(filepath.FromSlash(rel))
+	return !ex, err
+}
+
+// within returns file relative to dir when it is dir or under it.
+func within(dir, file string) (string, bool) {
+	if dir == "." {
+		return file, true
+	}
+	if file == dir {
+		return ".", true
+	}
+	rel, ok := strings.CutPrefix(file, dir+"/")
+	return rel, ok
+}
