@@ -18,6 +18,7 @@ unit:
 
 lint:
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 	test -z "$$(gofmt -l cmd internal bench)"
 
 bench:
