@@ -2,10 +2,7 @@ package build
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"path"
 	"runtime"
 	"strings"
@@ -74,12 +71,11 @@ func platformOf(im *plan.Image) string {
 
 // partialInputs gathers an image's inputs but its files and parents.
 func (inc *Incremental) partialInputs(ctx context.Context, im *plan.Image) (inputs.Inputs, error) {
-	data, err := os.ReadFile(inc.Project.Abs(im.Dockerfile))
+	df, err := inc.Scanner.Digest(im.Dockerfile)
 	if err != nil {
 		return inputs.Inputs{}, fmt.Errorf("reading %s: %w", im.Dockerfile, err)
 	}
-	sum := sha256.Sum256(data)
-	in := inputs.Inputs{Dockerfile: hex.EncodeToString(sum[:]), Target: im.Target, Platform: platformOf(im), Args: im.Args}
+	in := inputs.Inputs{Dockerfile: df, Target: im.Target, Platform: platformOf(im), Args: im.Args}
 	if len(im.Bases) > 0 {
 		in.Bases = map[string]string{}
 		for _, b := range im.Bases {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -74,9 +75,12 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 	preds := make([]*Prediction, len(pl.Images))
 	errs := make([]error, len(pl.Images))
 	var wg sync.WaitGroup
+	sem := make(chan struct{}, 4*runtime.GOMAXPROCS(0))
 	for i := range pl.Images {
 		im := &pl.Images[i]
+		sem <- struct{}{}
 		wg.Go(func() {
+			defer func() { <-sem }()
 			src := Source(inc.Project, im.Name)
 			id := fmt.Sprintf("%s %v", src.Context, src.Overlays)
 			mu.Lock()

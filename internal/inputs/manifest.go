@@ -50,7 +50,6 @@ func (m Manifest) sort() {
 // type, permissions, digest or quoted target, and quoted path. Timestamps,
 // owners and sizes are not part of it.
 func (m Manifest) encode(w io.Writer) error {
-	bw := bufio.NewWriter(w)
 	for _, e := range m {
 		content := e.Digest
 		if e.kind() == 'l' {
@@ -59,9 +58,11 @@ func (m Manifest) encode(w io.Writer) error {
 		if content == "" {
 			content = "-"
 		}
-		fmt.Fprintf(bw, "%c %04o %s %s\n", e.kind(), unixPerm(e.Mode), content, strconv.Quote(e.Path))
+		if _, err := fmt.Fprintf(w, "%c %04o %s %s\n", e.kind(), unixPerm(e.Mode), content, strconv.Quote(e.Path)); err != nil {
+			return err
+		}
 	}
-	return bw.Flush()
+	return nil
 }
 
 // Digest is the sha256 of the canonical form, in hex.

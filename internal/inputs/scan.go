@@ -196,6 +196,16 @@ func (s *Scanner) fill(it *item) error {
 	return err
 }
 
+// Digest returns the sha256 of the root-relative regular file rel, in hex,
+// from the stat cache when the file's stat is unchanged.
+func (s *Scanner) Digest(rel string) (string, error) {
+	fi, err := os.Stat(s.abs(rel))
+	if err != nil {
+		return "", err
+	}
+	return s.digest(rel, fi)
+}
+
 // digest returns the sha256 of a regular file's content, from the stat
 // cache when the file's stat is unchanged.
 func (s *Scanner) digest(rel string, fi fs.FileInfo) (string, error) {
