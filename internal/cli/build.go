@@ -75,7 +75,7 @@ log is kept in .dockyard/logs/.`,
 	}
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
-	f.IntVarP(&opts.jobs, "jobs", "j", 0, "images built at once (default: jobs from dockyard.yaml, else the number of CPUs)")
+	f.IntVarP(&opts.jobs, "jobs", "j", 0, "images built at once (default: jobs from dockyard.yaml, else the number of CPUs plus one)")
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
 	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
@@ -130,7 +130,9 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 		jobs = p.Config.Jobs
 	}
 	if jobs == 0 {
-		jobs = runtime.NumCPU()
+		// One more than the cores: a build in its context upload or layer
+		// export leaves a core idle otherwise (docs/benchmarks.md, -j sweep).
+		jobs = runtime.NumCPU() + 1
 	}
 	rep := report.New(p.Root, eng.Name(), started, build.Images(pl))
 	rep.EngineReason = why
