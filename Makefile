@@ -4,7 +4,7 @@ GO ?= go
 # devicemapper C libraries (scripts/test.sh sets the same).
 export GOFLAGS := $(strip $(GOFLAGS) -tags=containers_image_openpgp,exclude_graphdriver_btrfs,exclude_graphdriver_devicemapper)
 
-.PHONY: build test unit lint bench bench-plan
+.PHONY: build test unit lint bench bench-plan bench-build
 
 build:
 	$(GO) build -o bin/dockyard ./cmd/dockyard
@@ -26,3 +26,6 @@ bench:
 
 bench-plan:
 	bash bench/plan.sh
+
+bench-build:
+	bash bench/build.sh
