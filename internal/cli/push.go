@@ -57,30 +57,12 @@ never from the command line.`,
 
 func runPush(ctx context.Context, opts *pushOptions) error {
 	start := time.Now()
-	p, pl, err := opts.makePlan(opts.selectOptions)
+	sh, err := opts.shipSource(ctx, opts.selectOptions, opts.engine)
 	if err != nil {
 		return err
 	}
-	images := chosen(pl, opts.selectOptions)
-	name := opts.engine
-	if name == "" {
-		name = p.Config.Engine
-	}
-	eng, _, err := opts.openEngine(ctx, name)
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
-	src, err := exporter(eng)
-	if err != nil {
-		return err
-	}
-	if err := builtKeys(ctx, eng, images); err != nil {
-		return err
-	}
-	if err := completeKeyRefs(images); err != nil {
-		return err
-	}
+	defer sh.engine.Close()
+	p, images, eng, src := sh.project, sh.images, sh.engine, sh.src
 	jobs, err := pushJobs(images)
 	if err != nil {
 		return err

@@ -61,30 +61,12 @@ Each saved reference is printed.`,
 
 func runSave(ctx context.Context, opts *saveOptions) error {
 	start := time.Now()
-	p, pl, err := opts.makePlan(opts.selectOptions)
+	sh, err := opts.shipSource(ctx, opts.selectOptions, opts.engine)
 	if err != nil {
 		return err
 	}
-	images := chosen(pl, opts.selectOptions)
-	name := opts.engine
-	if name == "" {
-		name = p.Config.Engine
-	}
-	eng, _, err := opts.openEngine(ctx, name)
-	if err != nil {
-		return err
-	}
-	defer eng.Close()
-	src, err := exporter(eng)
-	if err != nil {
-		return err
-	}
-	if err := builtKeys(ctx, eng, images); err != nil {
-		return err
-	}
-	if err := completeKeyRefs(images); err != nil {
-		return err
-	}
+	defer sh.engine.Close()
+	images, eng, src := sh.images, sh.engine, sh.src
 	entries, err := readEntries(ctx, src, saveList(images, opts.withBases))
 	if err != nil {
 		return shipError(ctx, err)

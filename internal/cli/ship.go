@@ -14,6 +14,7 @@ import (
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/publish"
 )
 
@@ -212,4 +213,42 @@ func shipError(ctx context.Context, err error) error {
 		return &hintError{err, "log in with docker login (credentials are read from the docker config), or name the variable holding the password in password_env"}
 	}
 	return err
+}
+
+// shipment is what push and save read: the project, the selected images
+// with their input keys and key refs settled, and the engine holding them.
+type shipment struct {
+	project *project.Project
+	images  []*plan.Image
+	engine  engine.Engine
+	src     engine.Exporter
+}
+
+// shipSource plans the selected images and opens the engine that holds
+// them; the caller closes the shipment's engine.
+func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag string) (*shipment, error) {
+	p, pl, err := g.makePlan(sel)
+	if err != nil {
+		return nil, err
+	}
+	sh := &shipment{project: p, images: chosen(pl, sel)}
+	name := engineFlag
+	if name == "" {
+		name = p.Config.Engine
+	}
+	if sh.engine, _, err = g.openEngine(ctx, name); err != nil {
+		return nil, err
+	}
+	sh.src, err = exporter(sh.engine)
+	if err == nil {
+		err = builtKeys(ctx, sh.engine, sh.images)
+	}
+	if err == nil {
+		err = completeKeyRefs(sh.images)
+	}
+	if err != nil {
+		sh.engine.Close()
+		return nil, err
+	}
+	return sh, nil
 }
