@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -52,6 +53,29 @@ type Engine interface {
 	Build(ctx context.Context, req Request, logs io.Writer) (Result, error)
 	// Close releases the engine's connections.
 	Close() error
+}
+
+// StepError is a build step's failure with the last lines the step wrote;
+// every engine returns it for a failed instruction.
+type StepError struct {
+	// Message is the engine's error.
+	Message string
+	// Step names the failing step, when the engine says which.
+	Step string
+	// Output holds the step's last output lines.
+	Output []string
+}
+
+func (e *StepError) Error() string {
+	var b strings.Builder
+	if e.Step != "" {
+		b.WriteString(e.Step + ": ")
+	}
+	b.WriteString(e.Message)
+	for _, l := range e.Output {
+		b.WriteString("\n  " + l)
+	}
+	return b.String()
 }
 
 // ErrUnavailable is wrapped by errors about an engine that cannot be reached.

@@ -141,7 +141,7 @@ func TestBuildFailingStep(t *testing.T) {
 		if err == nil {
 			t.Fatalf("build succeeded, want an error\n%s", logs)
 		}
-		var step *StepError
+		var step *engine.StepError
 		if !errors.As(err, &step) {
 			t.Fatalf("error %v is not a StepError", err)
 		}

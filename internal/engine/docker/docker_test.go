@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/enginetest"
 )
 
 func TestPingUnavailable(t *testing.T) {
@@ -55,7 +56,7 @@ func TestBuildCancel(t *testing.T) {
 		})
 		ctx, cancel := context.WithCancel(t.Context())
 		defer cancel()
-		logs := &syncBuffer{}
+		logs := &enginetest.SyncBuffer{}
 		errc := make(chan error, 1)
 		go func() {
 			_, err := e.Build(ctx, engine.Request{

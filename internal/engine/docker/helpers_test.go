@@ -1,7 +1,6 @@
 package docker
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/enginetest"
 	"github.com/dockyard-build/dockyard/internal/testenv"
 )
 
@@ -89,7 +88,7 @@ func buildImage(t *testing.T, e *Engine, req engine.Request) (engine.Result, str
 			e.api.ImageRemove(ctx, tag, client.ImageRemoveOptions{Force: true, PruneChildren: true})
 		}
 	})
-	var logs syncBuffer
+	var logs enginetest.SyncBuffer
 	res, err := e.Build(t.Context(), req, &logs)
 	return res, logs.String(), err
 }
@@ -124,22 +123,4 @@ func run(t *testing.T, image string, cmd ...string) string {
 		t.Fatalf("docker run %s %v: %v\n%s", image, cmd, err, out)
 	}
 	return string(out)
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/moby/moby/api/types/jsonstream"
 )
 
@@ -18,28 +19,6 @@ const (
 	auxTrace   = "moby.buildkit.trace"
 	auxImageID = "moby.image.id"
 )
-
-// StepError is a build step's failure with the last lines the step wrote.
-type StepError struct {
-	// Message is the engine's error.
-	Message string
-	// Step names the failing step, when the engine says which.
-	Step string
-	// Output holds the step's last output lines.
-	Output []string
-}
-
-func (e *StepError) Error() string {
-	var b strings.Builder
-	if e.Step != "" {
-		b.WriteString(e.Step + ": ")
-	}
-	b.WriteString(e.Message)
-	for _, l := range e.Output {
-		b.WriteString("\n  " + l)
-	}
-	return b.String()
-}
 
 // output reads an engine's JSON build messages: it writes their text to logs
 // as lines, keeps the built image's ID, and turns an error message into a
@@ -135,9 +114,9 @@ func (o *output) flush() {
 func (o *output) failure(msg string) error {
 	o.flush()
 	if step, out, ok := o.trace.failed(); ok {
-		return &StepError{Message: msg, Step: step, Output: out}
+		return &engine.StepError{Message: msg, Step: step, Output: out}
 	}
-	return &StepError{Message: msg, Step: o.step, Output: o.tail}
+	return &engine.StepError{Message: msg, Step: o.step, Output: o.tail}
 }
 
 // lines keeps the last tailLines lines added.

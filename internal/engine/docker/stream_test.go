@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/google/go-cmp/cmp"
 	controlapi "github.com/moby/buildkit/api/services/control"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -22,8 +23,8 @@ func TestOutputClassic(t *testing.T) {
 	)
 	var logs strings.Builder
 	err := newOutput(&logs).read(strings.NewReader(stream))
-	want := &StepError{Message: "returned a non-zero code: 2", Step: "Step 2/2 : RUN make", Output: []string{"compiling a", "failed"}}
-	var got *StepError
+	want := &engine.StepError{Message: "returned a non-zero code: 2", Step: "Step 2/2 : RUN make", Output: []string{"compiling a", "failed"}}
+	var got *engine.StepError
 	if !errors.As(err, &got) {
 		t.Fatalf("read() = %v, want a StepError", err)
 	}
@@ -54,8 +55,8 @@ func TestOutputBuildKit(t *testing.T) {
 	)
 	var logs strings.Builder
 	err := newOutput(&logs).read(strings.NewReader(stream))
-	want := &StepError{Message: "executor failed: exit code: 2", Step: "[2/2] RUN make", Output: []string{"compiling", "linking"}}
-	var got *StepError
+	want := &engine.StepError{Message: "executor failed: exit code: 2", Step: "[2/2] RUN make", Output: []string{"compiling", "linking"}}
+	var got *engine.StepError
 	if !errors.As(err, &got) {
 		t.Fatalf("read() = %v, want a StepError", err)
 	}

@@ -6,32 +6,12 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
 // tailLines is how many output lines of a failing step an error carries.
 const tailLines = 10
-
-// StepError is a build step's failure with the last lines the step wrote.
-type StepError struct {
-	// Message is buildah's error.
-	Message string
-	// Step is the failing instruction, when buildah says which.
-	Step string
-	// Output holds the step's last output lines.
-	Output []string
-}
-
-func (e *StepError) Error() string {
-	var b strings.Builder
-	if e.Step != "" {
-		b.WriteString(e.Step + ": ")
-	}
-	b.WriteString(e.Message)
-	for _, l := range e.Output {
-		b.WriteString("\n  " + l)
-	}
-	return b.String()
-}
 
 var (
 	// stepLine is buildah's line announcing a step, "[2/3] STEP 1/4: RUN ..."
@@ -97,11 +77,11 @@ func (o *output) line(l string) {
 
 // failure turns the worker's error message into a StepError carrying the
 // failing step's last lines.
-func (o *output) failure(msg string) *StepError {
+func (o *output) failure(msg string) *engine.StepError {
 	o.flush()
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	e := &StepError{Message: msg, Output: append([]string(nil), o.tail...)}
+	e := &engine.StepError{Message: msg, Output: append([]string(nil), o.tail...)}
 	if m := stepFailure.FindStringSubmatch(msg); m != nil {
 		e.Step, e.Message = m[1], m[2]
 	}

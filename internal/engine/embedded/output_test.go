@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -17,7 +18,7 @@ func TestOutputFailure(t *testing.T) {
 		o.Write([]byte(chunk))
 	}
 	err := o.failure(`building at STEP "RUN false": while running runtime: exit status 1`)
-	want := &StepError{Message: "while running runtime: exit status 1", Step: "RUN false", Output: []string{"it broke"}}
+	want := &engine.StepError{Message: "while running runtime: exit status 1", Step: "RUN false", Output: []string{"it broke"}}
 	if diff := cmp.Diff(want, err); diff != "" {
 		t.Errorf("failure (-want +got):\n%s", diff)
 	}

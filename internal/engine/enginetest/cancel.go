@@ -38,7 +38,7 @@ func testCancel(t *testing.T, s *Suite) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	done := make(chan error, 1)
-	var logs syncBuffer
+	var logs SyncBuffer
 	go func() {
 		_, err := s.Engine.Build(ctx, engine.Request{
 			Image: "canceled", ContextDir: dir, Dockerfile: filepath.Join(dir, "Dockerfile"),

@@ -119,7 +119,7 @@ func (s *Suite) Build(t *testing.T, req engine.Request) (engine.Result, error) {
 		labels[k] = v
 	}
 	req.Labels = labels
-	var logs syncBuffer
+	var logs SyncBuffer
 	res, err := s.Engine.Build(t.Context(), req, &logs)
 	t.Logf("%s engine, %s:\n%s", s.Engine.Name(), req.Image, logs.String())
 	return res, err
@@ -164,19 +164,19 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
-type syncBuffer struct {
+// SyncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type SyncBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *syncBuffer) Write(p []byte) (int, error) {
+func (b *SyncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *syncBuffer) String() string {
+func (b *SyncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
