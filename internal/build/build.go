@@ -19,6 +19,7 @@ import (
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/sched"
+	"github.com/dockyard-build/dockyard/internal/state"
 	"github.com/dockyard-build/dockyard/internal/workspace"
 )
 
@@ -46,14 +47,20 @@ type Runner struct {
 	// Incremental skips images whose input key matches an image at hand;
 	// nil builds every image (cache: off).
 	Incremental *Incremental
+	// State records the image built or reused for each project image,
+	// and holds the checkout's identity; nil means the engine's store in
+	// the repository.
+	State *state.Store
 
 	// Failures lists the tasks that failed, images and hooks, in the order
 	// they failed.
 	Failures []sched.Outcome
 
-	labels map[string]string
-	tasks  map[string]*task
-	keys   runKeys
+	labels   map[string]string
+	tasks    map[string]*task
+	keys     runKeys
+	images   runImages
+	checkout string
 }
 
 // Images lists the report entries of a plan's images.
@@ -77,6 +84,12 @@ func (r *Runner) Run(ctx context.Context) error {
 		return &ConflictError{err}
 	}
 	r.labels = sourceLabels(r.Project.Root)
+	if r.State == nil {
+		r.State = state.Open(r.Project.Root, r.Engine.Name())
+	}
+	if r.checkout, err = r.State.Checkout(true); err != nil {
+		return err
+	}
 	if err := r.keys.start(ctx, r.Incremental, r.Plan); err != nil {
 		return err
 	}

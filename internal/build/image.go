@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/report"
+	"github.com/dockyard-build/dockyard/internal/state"
 )
 
 // runImage copies an image folder's copy-list in, takes the image's input
@@ -34,12 +36,14 @@ func (t *task) runImage(ctx context.Context) error {
 // hand, in the engine or in the registry cache.
 func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 	r, im := t.r, t.image
+	// Every label is set, if only to "", so that none is inherited from
+	// the parent image.
 	labels := map[string]string{
-		"dev.dockyard.image":      im.Name,
-		"dev.dockyard.dockerfile": im.Dockerfile,
-	}
-	if im.Component != "" {
-		labels["dev.dockyard.component"] = im.Component
+		engine.LabelImage:      im.Name,
+		engine.LabelDockerfile: im.Dockerfile,
+		engine.LabelRepository: r.checkout,
+		engine.LabelComponent:  im.Component,
+		engine.LabelInputKey:   "",
 	}
 	for k, v := range r.labels {
 		labels[k] = v
@@ -53,12 +57,17 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 		if done, err := t.reuse(ctx, cur, out); done || err != nil {
 			return err
 		}
-		labels[InputKeyLabel] = cur.key
+		labels[engine.LabelInputKey] = cur.key
 	} else {
 		t.because(out, ReasonOff)
 	}
+	dockerfile, unpin, err := t.pinnedDockerfile(ctx)
+	if err != nil {
+		return err
+	}
+	defer unpin()
 	req := engine.Request{
-		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: r.Project.Abs(im.Dockerfile),
+		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: dockerfile,
 		Target: im.Target, Args: im.Args, Tags: im.Refs, Labels: labels, NoCache: r.Options.NoCache,
 	}
 	if len(im.Platforms) > 0 {
@@ -75,12 +84,15 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	r.keys.setBuilt(im.Name)
+	if err := r.remember(im, res.ID, time.Now()); err != nil {
+		return err
+	}
 	if cur != nil {
 		if err := r.Incremental.record(im, cur, r.keys.preds[im.Name], res.ID, time.Now()); err != nil {
 			return err
 		}
 		if reg := r.Incremental.Registry; reg != nil {
-			if err := reg.Push(ctx, r.Engine, im.Name, cur.key); err != nil {
+			if err := reg.Push(ctx, r.Engine, im.Name, cur.key, res.ID); err != nil {
 				fmt.Fprintf(out, "warning: not kept in the registry cache: %v\n", err)
 			}
 		}
@@ -140,7 +152,7 @@ func (t *task) reuse(ctx context.Context, cur *current, out io.Writer) (bool, er
 			return false, err
 		}
 	case inc.Registry != nil:
-		pulled, err := inc.Registry.Pull(ctx, r.Engine, im.Name, cur.key)
+		pulled, err := inc.Registry.Pull(ctx, r.Engine, im.Name, cur.key, im.Refs[0])
 		if err != nil {
 			fmt.Fprintf(out, "warning: the registry cache did not answer: %v\n", err)
 		}
@@ -164,6 +176,9 @@ func (t *task) reuse(ctx context.Context, cur *current, out io.Writer) (bool, er
 		if err := inc.record(im, cur, r.keys.preds[im.Name], id, built); err != nil {
 			return false, err
 		}
+	}
+	if err := r.remember(im, id, built); err != nil {
+		return false, err
 	}
 	fmt.Fprintf(out, "up to date: input key %s, image %s %s\n", short(cur.key), short(id), how)
 	t.upToDate = true
@@ -194,4 +209,15 @@ func short(s string) string {
 		return s[:19]
 	}
 	return s
+}
+
+// remember records the image a run built or reused for a project image:
+// for its children in this run, and in the state for push, save and ls.
+func (r *Runner) remember(im *plan.Image, id string, built time.Time) error {
+	r.images.set(im.Name, id)
+	platform := ""
+	if len(im.Platforms) > 0 {
+		platform = im.Platforms[0]
+	}
+	return r.State.PutBuilt(platform, state.Result{Image: im.Name, ID: id, Refs: im.Refs, Built: built.UTC()})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/report"
+	"github.com/dockyard-build/dockyard/internal/state"
 	"github.com/dockyard-build/dockyard/internal/workspace"
 )
 
@@ -253,8 +254,11 @@ func testIncremental(t *testing.T, f *fixture) {
 		{
 			name: "image removed",
 			change: func() {
-				info, _, _ := f.eng.Inspect(context.Background(), "b")
-				f.eng.forget(info.ID)
+				built, err := state.Open(f.root, f.eng.Name()).Built()
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.eng.forget(built[[2]string{"b", ""}].ID)
 			},
 			plan:    map[string]string{"b": "build image missing"},
 			built:   []string{"b"},

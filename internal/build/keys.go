@@ -21,9 +21,6 @@ import (
 	"github.com/dockyard-build/dockyard/internal/state"
 )
 
-// InputKeyLabel is the label that carries a built image's input key.
-const InputKeyLabel = "dev.dockyard.input-key"
-
 // baseTimeout bounds asking a registry for an external base's digest.
 const baseTimeout = 10 * time.Second
 

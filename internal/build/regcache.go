@@ -34,38 +34,38 @@ func (c *RegistryCache) Ref(image, key string) string {
 	return c.Registry.Ref(image, CacheTagPrefix+key[:32])
 }
 
-// Pull loads the image kept for an input key into the engine under the
-// image's name and returns its ID; "" when the registry has no image of
-// that key, or the engine cannot load images.
-func (c *RegistryCache) Pull(ctx context.Context, eng engine.Engine, image, key string) (string, error) {
+// Pull loads the image kept for an input key into the engine under ref
+// and returns its ID; "" when the registry has no image of that key, or
+// the engine cannot load images.
+func (c *RegistryCache) Pull(ctx context.Context, eng engine.Engine, image, key, ref string) (string, error) {
 	loader, ok := eng.(engine.Loader)
 	if !ok {
 		return "", nil
 	}
-	ref, err := name.ParseReference(c.Ref(image, key))
+	cached, err := name.ParseReference(c.Ref(image, key))
 	if err != nil {
 		return "", err
 	}
-	img, err := remote.Image(ref, remote.WithContext(ctx), remote.WithAuthFromKeychain(c.Keychain))
+	img, err := remote.Image(cached, remote.WithContext(ctx), remote.WithAuthFromKeychain(c.Keychain))
 	if terr, ok := errors.AsType[*transport.Error](err); ok && terr.StatusCode == http.StatusNotFound {
 		return "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", ref, err)
+		return "", fmt.Errorf("reading %s: %w", cached, err)
 	}
 	cfg, err := img.ConfigFile()
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", ref, err)
+		return "", fmt.Errorf("reading %s: %w", cached, err)
 	}
 	// The tag holds part of the key; the label holds all of it.
-	if cfg.Config.Labels[InputKeyLabel] != key {
+	if cfg.Config.Labels[engine.LabelInputKey] != key {
 		return "", nil
 	}
 	id, err := img.ConfigName()
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", ref, err)
+		return "", fmt.Errorf("reading %s: %w", cached, err)
 	}
-	if err := loader.Load(ctx, image, img); err != nil {
+	if err := loader.Load(ctx, ref, img); err != nil {
 		return "", err
 	}
 	return id.String(), nil
@@ -82,14 +82,14 @@ func (c *RegistryCache) Has(ctx context.Context, image, key string) (bool, error
 	return err == nil, nil
 }
 
-// Push keeps the engine's image of that name in the registry for its
-// input key.
-func (c *RegistryCache) Push(ctx context.Context, eng engine.Engine, image, key string) error {
+// Push keeps the engine's image id, built for image, in the registry for
+// its input key.
+func (c *RegistryCache) Push(ctx context.Context, eng engine.Engine, image, key, id string) error {
 	exporter, ok := eng.(engine.Exporter)
 	if !ok {
 		return fmt.Errorf("the %s engine cannot export images", eng.Name())
 	}
-	img, err := exporter.Image(ctx, image)
+	img, err := exporter.Image(ctx, id)
 	if err != nil {
 		return err
 	}

@@ -28,10 +28,12 @@ type buildPush struct {
 // newBuildPush checks, before anything is built, that every image has a
 // registry reference and that the engine can read images back.
 func newBuildPush(cfg *config.Config, pl *plan.Plan, eng engine.Engine, stdout io.Writer) (*buildPush, error) {
+	images := make([]*plan.Image, len(pl.Images))
 	for i := range pl.Images {
-		if im := &pl.Images[i]; len(pushRefs(im)) == 0 && !im.NeedsKey() {
-			return nil, noRegistryRef(im.Name)
-		}
+		images[i] = &pl.Images[i]
+	}
+	if err := checkPushRefs(images); err != nil {
+		return nil, err
 	}
 	src, err := exporter(eng)
 	if err != nil {
@@ -48,7 +50,7 @@ func newBuildPush(cfg *config.Config, pl *plan.Plan, eng engine.Engine, stdout i
 // each reference as REF@DIGEST, logs it in the image's log and counts the
 // time in the report's "push" phase.
 func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, engine.Result) error {
-	return func(ctx context.Context, im *plan.Image, _ engine.Result) error {
+	return func(ctx context.Context, im *plan.Image, res engine.Result) error {
 		start := time.Now()
 		defer func() {
 			secs := report.Seconds(time.Since(start))
@@ -57,7 +59,7 @@ func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(conte
 		if err := completeKeyRefs([]*plan.Image{im}); err != nil {
 			return err
 		}
-		img, err := b.src.Image(ctx, im.Name)
+		img, err := b.src.Image(ctx, res.ID)
 		if err != nil {
 			return fmt.Errorf("pushing %s: %w", im.Name, err)
 		}

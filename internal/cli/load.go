@@ -6,10 +6,14 @@ import (
 )
 
 // loadProject reads the configuration (dockyard.yaml, .env, and pai's file
-// with -c) and the project. Every error is the user's to fix: exit 2.
-func (g *globals) loadProject(variant string) (*project.Project, error) {
+// with -c), puts the --tag flags in place, and reads the project. Every
+// error is the user's to fix: exit 2.
+func (g *globals) loadProject(variant string, tags []string) (*project.Project, error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
+		return nil, err
+	}
+	if err := applyTags(cfg, g.dir, tags); err != nil {
 		return nil, err
 	}
 	if variant == "" {

@@ -12,8 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/project"
+	"github.com/dockyard-build/dockyard/internal/state"
 )
 
 // lsFormats are the output formats of ls.
@@ -31,11 +32,14 @@ func newLsCmd(g *globals, runF func(context.Context, *lsOptions) error) *cobra.C
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List the project's images in the engine's store",
-		Long: `ls lists the images dockyard built for this repository that the engine holds:
-each with its ID (the digest of its config), size, creation time, input key
-and references. An image is the project's when its dev.dockyard.image label
-names one of the project's images; --all lists every image dockyard built.
-An image that lost all its references to a newer build is not listed.`,
+		Long: `ls lists the images this checkout of the repository built that the engine
+holds: each with its ID (the digest of its config), size, creation time,
+input key and references. An image is this checkout's when its
+dev.dockyard.repository label carries the checkout's identity (kept in
+.dockyard/state.db) or when it is the image the last build recorded; an image
+of the same name from another checkout or repository is not. --all lists
+every image dockyard built, from any checkout. An image that lost all its
+references to a newer build is not listed unless it is the last build.`,
 		Example: `  dockyard ls
   dockyard ls --engine embedded -o json
   dockyard ls --root /srv/dockyard --all`,
@@ -57,6 +61,16 @@ An image that lost all its references to a newer build is not listed.`,
 	return cmd
 }
 
+// lsSchemaVersion is the version of ls's JSON form.
+const lsSchemaVersion = 1
+
+// listing is ls's JSON form.
+type listing struct {
+	SchemaVersion int      `json:"schemaVersion"`
+	Engine        string   `json:"engine"`
+	Images        []listed `json:"images"`
+}
+
 // listed is one line of ls.
 type listed struct {
 	Image    string    `json:"image"`
@@ -68,7 +82,7 @@ type listed struct {
 }
 
 func runLs(ctx context.Context, opts *lsOptions) error {
-	p, err := opts.loadProject("")
+	p, err := opts.loadProject("", nil)
 	if err != nil {
 		return err
 	}
@@ -87,15 +101,20 @@ func runLs(ctx context.Context, opts *lsOptions) error {
 		return err
 	}
 	fmt.Fprintf(opts.stderr, "engine: %s (%s)\n", eng.Name(), why)
-	var out []listed
+	ours, err := checkoutImages(p, eng.Name())
+	if err != nil {
+		return err
+	}
+	out := []listed{}
 	for _, in := range infos {
-		im := in.Labels["dev.dockyard.image"]
-		if len(in.Refs) == 0 || !opts.all && p.Image(im) == nil {
+		im := in.Labels[engine.LabelImage]
+		mine := ours.ids[in.ID] || ours.checkout != "" && in.Labels[engine.LabelRepository] == ours.checkout
+		if !opts.all && (!mine || p.Image(im) == nil) || len(in.Refs) == 0 && !ours.ids[in.ID] {
 			continue
 		}
 		refs := slices.Clone(in.Refs)
 		slices.Sort(refs)
-		out = append(out, listed{Image: im, ID: in.ID, Size: in.Size, Created: in.Created.UTC(), InputKey: in.Labels[build.InputKeyLabel], Refs: refs})
+		out = append(out, listed{Image: im, ID: in.ID, Size: in.Size, Created: in.Created.UTC(), InputKey: in.Labels[engine.LabelInputKey], Refs: refs})
 	}
 	slices.SortFunc(out, func(a, b listed) int {
 		return cmp.Or(cmp.Compare(a.Image, b.Image), b.Created.Compare(a.Created), cmp.Compare(a.ID, b.ID))
@@ -103,16 +122,13 @@ func runLs(ctx context.Context, opts *lsOptions) error {
 	if opts.output == "json" {
 		enc := json.NewEncoder(opts.stdout)
 		enc.SetIndent("", "  ")
-		if out == nil {
-			out = []listed{}
-		}
-		return enc.Encode(out)
+		return enc.Encode(listing{SchemaVersion: lsSchemaVersion, Engine: eng.Name(), Images: out})
 	}
 	tw := tabwriter.NewWriter(opts.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "IMAGE\tID\tSIZE\tCREATED\tINPUT KEY\tREFS")
 	for _, l := range out {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Image, shortID(l.ID), humanSize(l.Size),
-			l.Created.Format("2006-01-02 15:04:05"), cmp.Or(shortID(l.InputKey), "-"), strings.Join(l.Refs, ","))
+			l.Created.Format("2006-01-02 15:04:05"), cmp.Or(shortID(l.InputKey), "-"), cmp.Or(strings.Join(l.Refs, ","), "-"))
 	}
 	return tw.Flush()
 }
@@ -137,4 +153,27 @@ func humanSize(n int64) string {
 		return fmt.Sprintf("%dB", n)
 	}
 	return fmt.Sprintf("%.3g%s", f, units[i])
+}
+
+// ownImages are the images of one checkout: its identity, and the IDs its
+// builds recorded.
+type ownImages struct {
+	checkout string
+	ids      map[string]bool
+}
+
+// checkoutImages reads what the state says of the checkout's images on an
+// engine.
+func checkoutImages(p *project.Project, engineName string) (ownImages, error) {
+	st := state.Open(p.Root, engineName)
+	own := ownImages{ids: map[string]bool{}}
+	var err error
+	if own.checkout, err = st.Checkout(false); err != nil {
+		return own, err
+	}
+	built, err := st.Built()
+	for _, r := range built {
+		own.ids[r.ID] = true
+	}
+	return own, err
 }

@@ -30,11 +30,8 @@ func (s *selectOptions) register(cmd *cobra.Command) {
 
 // makePlan loads the project and plans the selected images.
 func (g *globals) makePlan(s selectOptions) (*project.Project, *plan.Plan, error) {
-	p, err := g.loadProject(s.variant)
+	p, err := g.loadProject(s.variant, s.tags)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := applyTags(p.Config, p.Root, s.tags); err != nil {
 		return nil, nil, err
 	}
 	sel := plan.Selection{Components: s.components, Images: s.images}

@@ -24,8 +24,9 @@ func newPushCmd(g *globals, runF func(context.Context, *pushOptions) error) *cob
 	cmd := &cobra.Command{
 		Use:   "push",
 		Short: "Push the built images to their registries",
-		Long: `push reads the project's images from the engine's store by their names and
-pushes each to every registry reference it has: registry, then registries of
+		Long: `push reads the project's images from the engine's store, each by the image
+ID this checkout's last build recorded (an image never built here is an
+error, whatever the engine holds under its name), and pushes each to every registry reference it has: registry, then registries of
 dockyard.yaml, with the configured tags. -j images push at once; a blob the
 registry has already is not uploaded again. Failed requests are retried with
 backoff. Each reference pushed is printed as REF@DIGEST.
@@ -57,7 +58,7 @@ never from the command line.`,
 
 func runPush(ctx context.Context, opts *pushOptions) error {
 	start := time.Now()
-	sh, err := opts.shipSource(ctx, opts.selectOptions, opts.engine)
+	sh, err := opts.shipSource(ctx, opts.selectOptions, opts.engine, checkPushRefs)
 	if err != nil {
 		return err
 	}
@@ -72,11 +73,11 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 		return err
 	}
 	set := imageSet{}
-	var names []string
+	var names, ids []string
 	for _, j := range jobs {
-		names = append(names, j.Image)
+		names, ids = append(names, j.Image), append(ids, sh.ids[j.Image])
 	}
-	imgs, err := readImages(ctx, src, names)
+	imgs, err := readImages(ctx, src, ids)
 	if err != nil {
 		return shipError(ctx, fmt.Errorf("reading the images to push: %w", err))
 	}

@@ -61,13 +61,14 @@ Each saved reference is printed.`,
 
 func runSave(ctx context.Context, opts *saveOptions) error {
 	start := time.Now()
-	sh, err := opts.shipSource(ctx, opts.selectOptions, opts.engine)
+	sh, err := opts.shipSource(ctx, opts.selectOptions, opts.engine, nil)
 	if err != nil {
 		return err
 	}
 	defer sh.engine.Close()
 	images, eng, src := sh.images, sh.engine, sh.src
-	entries, err := readEntries(ctx, src, saveList(images, opts.withBases))
+	list, read := saveList(images, sh.ids, opts.withBases)
+	entries, err := readEntries(ctx, src, list, read)
 	if err != nil {
 		return shipError(ctx, err)
 	}
@@ -86,13 +87,14 @@ func runSave(ctx context.Context, opts *saveOptions) error {
 	return nil
 }
 
-// saveList is what to read for the archive: each image by its name with
-// all its references, then, when asked, each external base once.
-func saveList(images []*plan.Image, withBases bool) []archive.Entry {
+// saveList is what to read for the archive, with the reference to read
+// each by: each image by its recorded ID with all its references, then,
+// when asked, each external base once, by its name.
+func saveList(images []*plan.Image, ids map[string]string, withBases bool) ([]archive.Entry, []string) {
 	var list []archive.Entry
-	var bases []string
+	var read, bases []string
 	for _, im := range images {
-		list = append(list, archive.Entry{Refs: im.Refs})
+		list, read = append(list, archive.Entry{Refs: im.Refs}), append(read, ids[im.Name])
 		for _, b := range im.Bases {
 			if withBases && !slices.Contains(bases, b) {
 				bases = append(bases, b)
@@ -100,19 +102,15 @@ func saveList(images []*plan.Image, withBases bool) []archive.Entry {
 		}
 	}
 	for _, b := range bases {
-		list = append(list, archive.Entry{Refs: []string{b}})
+		list, read = append(list, archive.Entry{Refs: []string{b}}), append(read, b)
 	}
-	return list
+	return list, read
 }
 
-// readEntries reads each entry's image, by its first reference, from the
-// engine.
-func readEntries(ctx context.Context, src engine.Exporter, list []archive.Entry) ([]archive.Entry, error) {
-	var refs []string
-	for _, e := range list {
-		refs = append(refs, e.Refs[0])
-	}
-	imgs, err := readImages(ctx, src, refs)
+// readEntries reads each entry's image from the engine, by the reference
+// read gives for it.
+func readEntries(ctx context.Context, src engine.Exporter, list []archive.Entry, read []string) ([]archive.Entry, error) {
+	imgs, err := readImages(ctx, src, read)
 	if err != nil {
 		return nil, fmt.Errorf("reading the images to save: %w", err)
 	}

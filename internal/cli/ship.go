@@ -6,16 +6,17 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/publish"
+	"github.com/dockyard-build/dockyard/internal/state"
 )
 
 // What push, save, load and build --push share.
@@ -29,9 +30,7 @@ func applyTags(cfg *config.Config, root string, flags []string) error {
 			return usageErrorf("--tag: %v", err)
 		}
 	}
-	if len(flags) > 0 {
-		cfg.Tags = flags
-	}
+	cfg.Override = flags
 	if cfg.UsesTag(config.TagGit) {
 		commit, err := gitCommit(root)
 		if err != nil {
@@ -82,26 +81,45 @@ func chosen(pl *plan.Plan, s selectOptions) []*plan.Image {
 	return out
 }
 
-// builtKeys fills in, for the images whose tags hold {key} and whose key
-// the plan does not know, the key their build recorded in a label.
-func builtKeys(ctx context.Context, eng engine.Engine, images []*plan.Image) error {
-	ins, ok := eng.(engine.Inspector)
-	if !ok {
-		return nil
+// findBuilt finds each image as this checkout last built or reused it on
+// the engine, by the image ID the state recorded, never by a name another
+// checkout or repository could have tagged; it fills in the keys of the
+// images whose tags hold {key}. An image never built here, or gone from
+// the engine since, is an error naming it.
+func findBuilt(ctx context.Context, p *project.Project, eng engine.Engine, images []*plan.Image) (map[string]string, error) {
+	built, err := state.Open(p.Root, eng.Name()).Built()
+	if err != nil {
+		return nil, err
 	}
+	ins, _ := eng.(engine.Inspector)
+	ids := map[string]string{}
 	for _, im := range images {
-		if !im.NeedsKey() || im.Key != "" {
-			continue
+		platform := ""
+		if len(im.Platforms) > 0 {
+			platform = im.Platforms[0]
 		}
-		info, found, err := ins.Inspect(ctx, im.Name)
-		if err != nil {
-			return err
+		rec, ok := built[[2]string{im.Name, platform}]
+		if !ok {
+			return nil, &hintError{fmt.Errorf("image %s was never built in this checkout on the %s engine", im.Name, eng.Name()),
+				"build it first: dockyard build -i " + im.Name}
 		}
-		if found {
-			im.Key = info.Labels[build.InputKeyLabel]
+		if ins != nil {
+			info, found, err := ins.Inspect(ctx, rec.ID)
+			if err != nil {
+				return nil, err
+			}
+			if !found {
+				return nil, &hintError{fmt.Errorf("image %s (%s, built %s) is no longer in the %s engine: %w",
+					im.Name, shortID(rec.ID), rec.Built.Format(time.DateTime), eng.Name(), engine.ErrNotFound),
+					"build it again: dockyard build -i " + im.Name}
+			}
+			if im.NeedsKey() && im.Key == "" {
+				im.Key = info.Labels[engine.LabelInputKey]
+			}
 		}
+		ids[im.Name] = rec.ID
 	}
-	return nil
+	return ids, nil
 }
 
 // completeKeyRefs adds the references whose tag holds the input key, now
@@ -122,8 +140,8 @@ func completeKeyRefs(images []*plan.Image) error {
 }
 
 // pushRefs are the references of an image that name a registry
-// repository: all but the bare name and other one-word names, which are
-// local names only.
+// repository: all but one-word names (the bare name, the local
+// reference), which are local names only.
 func pushRefs(im *plan.Image) []string {
 	var refs []string
 	for _, r := range im.Refs {
@@ -132,6 +150,18 @@ func pushRefs(im *plan.Image) []string {
 		}
 	}
 	return refs
+}
+
+// checkPushRefs makes sure every image has a registry reference, or will
+// have one once its input key is known: an image without is a
+// configuration error.
+func checkPushRefs(images []*plan.Image) error {
+	for _, im := range images {
+		if len(pushRefs(im)) == 0 && !im.NeedsKey() {
+			return noRegistryRef(im.Name)
+		}
+	}
+	return nil
 }
 
 // pushJobs are the images to push with their references; an image without
@@ -216,22 +246,30 @@ func shipError(ctx context.Context, err error) error {
 }
 
 // shipment is what push and save read: the project, the selected images
-// with their input keys and key refs settled, and the engine holding them.
+// with their input keys and key refs settled, the engine holding them and
+// the ID of each image there.
 type shipment struct {
 	project *project.Project
 	images  []*plan.Image
 	engine  engine.Engine
 	src     engine.Exporter
+	ids     map[string]string
 }
 
-// shipSource plans the selected images and opens the engine that holds
-// them; the caller closes the shipment's engine.
-func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag string) (*shipment, error) {
+// shipSource plans the selected images, checks them with check when it is
+// not nil, and opens the engine that holds them; the caller closes the
+// shipment's engine.
+func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag string, check func([]*plan.Image) error) (*shipment, error) {
 	p, pl, err := g.makePlan(sel)
 	if err != nil {
 		return nil, err
 	}
 	sh := &shipment{project: p, images: chosen(pl, sel)}
+	if check != nil {
+		if err := check(sh.images); err != nil {
+			return nil, err
+		}
+	}
 	name := engineFlag
 	if name == "" {
 		name = p.Config.Engine
@@ -241,7 +279,7 @@ func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag 
 	}
 	sh.src, err = exporter(sh.engine)
 	if err == nil {
-		err = builtKeys(ctx, sh.engine, sh.images)
+		sh.ids, err = findBuilt(ctx, p, sh.engine, sh.images)
 	}
 	if err == nil {
 		err = completeKeyRefs(sh.images)

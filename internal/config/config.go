@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -20,7 +21,11 @@ const FileName = "dockyard.yaml"
 
 // Config is the project's configuration with defaults applied.
 type Config struct {
-	Version  int               `yaml:"version"`
+	Version int `yaml:"version"`
+	// Name is the project's name, which the images' local references
+	// start with when no registry or tags name them; default: the
+	// repository folder's name.
+	Name     string            `yaml:"name"`
 	Src      string            `yaml:"src"`
 	Variant  string            `yaml:"variant"`
 	EnvFiles []string          `yaml:"env_files"`
@@ -36,6 +41,13 @@ type Config struct {
 	// Tags and Tiers are the tag policy (see TagsFor).
 	Tags  []string `yaml:"tags"`
 	Tiers []Tier   `yaml:"tiers"`
+	// BareTags also tags every image with its bare name (name:latest), as
+	// pai's build did; off by default, since bare names of two
+	// repositories on one engine collide and may shadow public images.
+	BareTags bool `yaml:"bare_tags"`
+	// External are path.Match patterns of references that never name a
+	// project image, whatever the matching rule says ("python:*").
+	External []string `yaml:"external"`
 	// Root is the embedded engine's store; empty means its default.
 	Root string `yaml:"root"`
 
@@ -47,6 +59,8 @@ type Config struct {
 	// Commit is what the {git} placeholder of tags stands for; the caller
 	// fills it in when UsesTag(TagGit).
 	Commit string `yaml:"-"`
+	// Override, set from --tag, replaces the default tags (see TagsFor).
+	Override []string `yaml:"-"`
 }
 
 // Image is an image declared in dockyard.yaml.
@@ -245,6 +259,14 @@ func (c *Config) validate(top *yaml.Node) error {
 		ps.add(FileName, lineOf(top, "src"), "src: %v", err)
 	}
 	c.validateTags(top, &ps)
+	if c.Name != "" && !nameRE.MatchString(c.Name) {
+		ps.add(FileName, lineOf(top, "name"), "name %q must be lower case letters, digits and . _ - separators", c.Name)
+	}
+	for _, pat := range c.External {
+		if _, err := path.Match(pat, ""); err != nil {
+			ps.add(FileName, lineOf(top, "external"), "external: pattern %q: %v", pat, err)
+		}
+	}
 	seen := map[string]int{}
 	for _, im := range c.Images {
 		switch {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -43,8 +44,33 @@ func (t *Tier) UnmarshalYAML(n *yaml.Node) error {
 
 // TagsFor returns the tags of an image, as templates: the image's own tags
 // when it has some, else those of the first tier that matches its name,
-// else the top-level tags, else registry.tag when a registry is configured.
+// else --tag's (Override), else the top-level tags, else registry.tag when
+// a registry is configured.
 func (c *Config) TagsFor(name string, own []string) []string {
+	if len(c.Override) > 0 && !c.ownOrTier(name, own) {
+		return c.Override
+	}
+	return c.ConfiguredTagsFor(name, own)
+}
+
+// ownOrTier reports whether an image's tags are its own or its tier's.
+func (c *Config) ownOrTier(name string, own []string) bool {
+	if len(own) > 0 {
+		return true
+	}
+	for _, t := range c.Tiers {
+		for _, pat := range t.Images {
+			if ok, _ := path.Match(pat, name); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ConfiguredTagsFor is TagsFor as the files say, without --tag: the tags
+// the Dockerfiles' FROM lines are written against.
+func (c *Config) ConfiguredTagsFor(name string, own []string) []string {
 	if len(own) > 0 {
 		return own
 	}
@@ -64,10 +90,34 @@ func (c *Config) TagsFor(name string, own []string) []string {
 	return nil
 }
 
+// RefTemplates returns the references an image of that name gets with
+// those tags, as templates still holding placeholders: each tag in the main
+// registry, then in each of registries:; a tag holding a "/" is a whole
+// reference, used once as written. Without any registry, a tag names the
+// image by its bare name.
+func (c *Config) RefTemplates(name string, tags []string) []string {
+	regs := append([]Registry{c.Registry}, c.Registries...)
+	if !c.Registry.Configured() && len(c.Registries) > 0 {
+		regs = regs[1:]
+	}
+	var refs []string
+	for _, t := range tags {
+		for _, reg := range regs {
+			if ref := reg.Ref(name, t); !slices.Contains(refs, ref) {
+				refs = append(refs, ref)
+			}
+			if strings.Contains(t, "/") {
+				break
+			}
+		}
+	}
+	return refs
+}
+
 // UsesTag reports whether any tag of the configuration holds the
 // placeholder, so that its value is only looked up when needed.
 func (c *Config) UsesTag(placeholder string) bool {
-	lists := [][]string{c.Tags, {c.Registry.Tag}}
+	lists := [][]string{c.Tags, c.Override, {c.Registry.Tag}}
 	for _, t := range c.Tiers {
 		lists = append(lists, t.Tags)
 	}

@@ -42,18 +42,22 @@ type Stage struct {
 	Name     string // the AS name, lower-cased; "" when unnamed
 	Index    int    // position in the Dockerfile, from 0
 	Base     string // the FROM reference after ARG expansion
+	BaseRaw  string // the FROM reference as written
 	Platform string // FROM --platform after expansion, "" when absent
 	Line     int    // line of the FROM
+	EndLine  int    // last line of the FROM, with continuations
 	CopyFrom []Ref  // COPY --from values, with their lines
 	// MountFrom are RUN --mount from= values, with their lines. Like
 	// COPY --from they name a stage or an image the stage needs.
 	MountFrom []Ref
 }
 
-// Ref is a stage name, stage index or image reference and the line naming it.
+// Ref is a stage name, stage index or image reference and the lines of the
+// instruction naming it.
 type Ref struct {
-	Name string
-	Line int
+	Name    string
+	Line    int
+	EndLine int
 }
 
 // Error is a problem at a place in a Dockerfile.

@@ -79,8 +79,8 @@ COPY --from=nginx:1.25 /etc/nginx /etc/nginx
 `,
 		want: &File{Stages: []Stage{
 			{Name: "build", Base: "golang:1.22", Line: 1},
-			{Name: "test", Index: 1, Base: "build", Line: 3, CopyFrom: []Ref{{"build", 4}}},
-			{Index: 2, Base: "alpine", Line: 5, CopyFrom: []Ref{{"0", 6}, {"BUILD", 7}, {"nginx:1.25", 8}}},
+			{Name: "test", Index: 1, Base: "build", Line: 3, CopyFrom: []Ref{{Name: "build", Line: 4}}},
+			{Index: 2, Base: "alpine", Line: 5, CopyFrom: []Ref{{Name: "0", Line: 6}, {Name: "BUILD", Line: 7}, {Name: "nginx:1.25", Line: 8}}},
 		}},
 	}, {
 		name: "platforms",
@@ -107,12 +107,12 @@ FROM --platform=${PLAT} c
 		src:  "# escape=`\nFROM base AS b\nRUN echo `\n  one `\n  two\nFROM b\nCOPY --from=b C:\\x C:\\y\n",
 		want: &File{Stages: []Stage{
 			{Name: "b", Base: "base", Line: 2},
-			{Index: 1, Base: "b", Line: 6, CopyFrom: []Ref{{"b", 7}}},
+			{Index: 1, Base: "b", Line: 6, CopyFrom: []Ref{{Name: "b", Line: 7}}},
 		}},
 	}, {
 		name: "RUN mount from",
 		src:  "FROM a\nRUN --mount=type=bind,from=tools,target=/t --mount=type=cache,target=/c make\n",
-		want: &File{Stages: []Stage{{Base: "a", Line: 1, MountFrom: []Ref{{"tools", 2}}}}},
+		want: &File{Stages: []Stage{{Base: "a", Line: 1, MountFrom: []Ref{{Name: "tools", Line: 2}}}}},
 	}, {
 		name:   "target keeps what it needs",
 		src:    pruneSrc,
@@ -120,8 +120,8 @@ FROM --platform=${PLAT} c
 		want: &File{Stages: []Stage{
 			{Name: "base", Base: "ubuntu:22.04", Line: 1},
 			{Name: "tools", Index: 1, Base: "alpine", Line: 2},
-			{Name: "build", Index: 2, Base: "base", Line: 3, CopyFrom: []Ref{{"tools", 4}}},
-			{Name: "release", Index: 5, Base: "scratch", Line: 8, CopyFrom: []Ref{{"2", 9}}, MountFrom: []Ref{{"cache", 10}}},
+			{Name: "build", Index: 2, Base: "base", Line: 3, CopyFrom: []Ref{{Name: "tools", Line: 4}}},
+			{Name: "release", Index: 5, Base: "scratch", Line: 8, CopyFrom: []Ref{{Name: "2", Line: 9}}, MountFrom: []Ref{{Name: "cache", Line: 10}}},
 			{Name: "cache", Index: 6, Base: "busybox", Line: 11},
 		}},
 	}, {
@@ -131,7 +131,7 @@ FROM --platform=${PLAT} c
 		want: &File{Stages: []Stage{
 			{Name: "base", Base: "ubuntu:22.04", Line: 1},
 			{Name: "tools", Index: 1, Base: "alpine", Line: 2},
-			{Name: "build", Index: 2, Base: "base", Line: 3, CopyFrom: []Ref{{"tools", 4}}},
+			{Name: "build", Index: 2, Base: "base", Line: 3, CopyFrom: []Ref{{Name: "tools", Line: 4}}},
 			{Name: "test", Index: 3, Base: "build", Line: 5},
 		}},
 	}, {
@@ -146,7 +146,7 @@ FROM --platform=${PLAT} c
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreUnexported(File{})); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreUnexported(File{}), cmpopts.IgnoreFields(Stage{}, "BaseRaw", "EndLine"), cmpopts.IgnoreFields(Ref{}, "EndLine")); diff != "" {
 				t.Errorf("Parse mismatch (-want +got):\n%s", diff)
 			}
 		})

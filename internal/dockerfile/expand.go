@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
 	"github.com/moby/buildkit/frontend/dockerfile/shell"
 )
 
@@ -64,10 +65,8 @@ func globalArgs(lex *shell.Lex, metaArgs []instructions.ArgCommand, args map[str
 
 // newStage expands a BuildKit stage's FROM and collects its --from values.
 func newStage(lex *shell.Lex, vars env, declared map[string]string, index int, st instructions.Stage) (Stage, error) {
-	s := Stage{Name: st.Name, Index: index}
-	if len(st.Location) > 0 {
-		s.Line = st.Location[0].Start.Line
-	}
+	s := Stage{Name: st.Name, Index: index, BaseRaw: st.BaseName}
+	s.Line, s.EndLine = lines(st.Location)
 	res, err := lex.ProcessWordWithMatches(st.BaseName, vars)
 	if err != nil {
 		return Stage{}, at(st.Location, "FROM: %v", err)
@@ -126,10 +125,7 @@ func unsetHint(res shell.ProcessWordResult, vars env, declared map[string]string
 // that would change under expansion; so does fromRefs.
 func fromRefs(lex *shell.Lex, cmds []instructions.Command) (copies, mounts []Ref, err error) {
 	for _, c := range cmds {
-		line := 0
-		if loc := c.Location(); len(loc) > 0 {
-			line = loc[0].Start.Line
-		}
+		line, end := lines(c.Location())
 		switch c := c.(type) {
 		case *instructions.CopyCommand:
 			if c.From == "" {
@@ -140,14 +136,22 @@ func fromRefs(lex *shell.Lex, cmds []instructions.Command) (copies, mounts []Ref
 				return nil, nil, at(c.Location(), "COPY --from=%s: BuildKit does not expand variables in --from; "+
 					"add a stage FROM %s AS <name> and copy from <name>", c.From, c.From)
 			}
-			copies = append(copies, Ref{Name: c.From, Line: line})
+			copies = append(copies, Ref{Name: c.From, Line: line, EndLine: end})
 		case *instructions.RunCommand:
 			for _, m := range instructions.GetMounts(c) {
 				if m.From != "" {
-					mounts = append(mounts, Ref{Name: m.From, Line: line})
+					mounts = append(mounts, Ref{Name: m.From, Line: line, EndLine: end})
 				}
 			}
 		}
 	}
 	return copies, mounts, nil
+}
+
+// lines returns the first and last line of an instruction.
+func lines(loc []parser.Range) (first, last int) {
+	if len(loc) == 0 {
+		return 0, 0
+	}
+	return loc[0].Start.Line, loc[len(loc)-1].End.Line
 }

@@ -3,7 +3,6 @@ package dockerfile
 import (
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 // scratch is the empty base image, which is never pulled or built.
@@ -159,15 +158,4 @@ func (f *File) external(refs func(Stage) []Ref) []Ref {
 		}
 	}
 	return out
-}
-
-// RepoName returns the last path element of an image reference's
-// repository, lower-cased, with tag and digest removed:
-// "reg.example:5000/ns/base-image:1.0@sha256:abc" gives "base-image".
-func RepoName(ref string) string {
-	ref, _, _ = strings.Cut(ref, "@")
-	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
-		ref = ref[:i]
-	}
-	return strings.ToLower(ref[strings.LastIndex(ref, "/")+1:])
 }

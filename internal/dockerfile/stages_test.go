@@ -36,21 +36,21 @@ func TestRefs(t *testing.T) {
 	}{{
 		name: "all stages",
 		wantBases: []Ref{
-			{"federatedai/base-image:1.0", 2},
-			{"python:3.12", 14},
+			{Name: "federatedai/base-image:1.0", Line: 2},
+			{Name: "python:3.12", Line: 14},
 			// BuildKit matches FROM to stage names exactly, so "Python"
 			// is an image, not the stage "python".
-			{"Python", 15},
+			{Name: "Python", Line: 15},
 		},
-		wantCopies:  []Ref{{"federatedai/tools:1.0", 3}, {"nginx", 12}},
-		wantMounts:  []Ref{{"federatedai/cache", 8}},
+		wantCopies:  []Ref{{Name: "federatedai/tools:1.0", Line: 3}, {Name: "nginx", Line: 12}},
+		wantMounts:  []Ref{{Name: "federatedai/cache", Line: 8}},
 		wantStageNo: 6,
 	}, {
 		name:        "target build",
 		target:      "build",
-		wantBases:   []Ref{{"federatedai/base-image:1.0", 2}},
-		wantCopies:  []Ref{{"federatedai/tools:1.0", 3}},
-		wantMounts:  []Ref{{"federatedai/cache", 8}},
+		wantBases:   []Ref{{Name: "federatedai/base-image:1.0", Line: 2}},
+		wantCopies:  []Ref{{Name: "federatedai/tools:1.0", Line: 3}},
+		wantMounts:  []Ref{{Name: "federatedai/cache", Line: 8}},
 		wantStageNo: 2,
 	}, {
 		name:        "target scratch stage",
@@ -66,37 +66,15 @@ func TestRefs(t *testing.T) {
 			if len(f.Stages) != tt.wantStageNo {
 				t.Errorf("kept %d stages, want %d", len(f.Stages), tt.wantStageNo)
 			}
-			if diff := cmp.Diff(tt.wantBases, f.Bases(), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tt.wantBases, f.Bases(), cmpopts.EquateEmpty(), cmpopts.IgnoreFields(Ref{}, "EndLine")); diff != "" {
 				t.Errorf("Bases mismatch (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantCopies, f.CopySources(), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tt.wantCopies, f.CopySources(), cmpopts.EquateEmpty(), cmpopts.IgnoreFields(Ref{}, "EndLine")); diff != "" {
 				t.Errorf("CopySources mismatch (-want +got):\n%s", diff)
 			}
-			if diff := cmp.Diff(tt.wantMounts, f.MountSources(), cmpopts.EquateEmpty()); diff != "" {
+			if diff := cmp.Diff(tt.wantMounts, f.MountSources(), cmpopts.EquateEmpty(), cmpopts.IgnoreFields(Ref{}, "EndLine")); diff != "" {
 				t.Errorf("MountSources mismatch (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestRepoName(t *testing.T) {
-	tests := []struct {
-		ref  string
-		want string
-	}{
-		{"reg.example:5000/ns/base-image:1.0@sha256:abc", "base-image"},
-		{"reg.example:5000/ns/base-image", "base-image"},
-		{"reg.example:5000/base-image@sha256:abc", "base-image"},
-		{"base-image", "base-image"},
-		{"ubuntu:22.04", "ubuntu"},
-		{"docker.io/library/ubuntu", "ubuntu"},
-		{"federatedai/Base-Image:1.0", "base-image"},
-		{"localhost:5000/app", "app"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := RepoName(tt.ref); got != tt.want {
-			t.Errorf("RepoName(%q) = %q, want %q", tt.ref, got, tt.want)
-		}
 	}
 }

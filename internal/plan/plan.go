@@ -5,7 +5,6 @@ package plan
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -70,6 +69,10 @@ type Parent struct {
 	Name string `json:"name"`
 	Via  string `json:"via"`
 	At   string `json:"at"`
+	// Ref is the reference naming the parent in the Dockerfile, Matched
+	// the parent's reference it equals, or "bare name".
+	Ref     string `json:"ref,omitempty"`
+	Matched string `json:"matched,omitempty"`
 }
 
 // Selection narrows a plan to some components and images and everything
@@ -81,8 +84,6 @@ type Selection struct {
 	// their descendants, with what they need (--since).
 	Changed []string
 }
-
-var refRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$`)
 
 // New orders the selected images of p, parents first, ties broken by name.
 func New(p *project.Project, sel Selection) (*Plan, error) {
@@ -102,7 +103,7 @@ func New(p *project.Project, sel Selection) (*Plan, error) {
 	}
 	for _, name := range order {
 		im := p.Image(name)
-		refs, keyRefs, err := references(p.Config, im)
+		refs, keyRefs, err := references(p, im)
 		if err != nil {
 			return nil, err
 		}
@@ -115,7 +116,7 @@ func New(p *project.Project, sel Selection) (*Plan, error) {
 			step.Args = im.Args
 		}
 		for _, par := range im.Parents {
-			step.Parents = append(step.Parents, Parent{Name: par.Name, Via: par.Via, At: par.At.String()})
+			step.Parents = append(step.Parents, Parent{Name: par.Name, Via: par.Via, At: par.At.String(), Ref: par.Ref, Matched: par.Matched})
 		}
 		pl.Images = append(pl.Images, step)
 	}

@@ -85,13 +85,20 @@ func TestRefs(t *testing.T) {
 		files map[string]string
 		want  []string
 	}{
-		{"no registry: the bare name", map[string]string{"src/a/build/a.dockerfile": "FROM scratch\n"}, []string{"a"}},
+		{"no registry: the project's local reference", map[string]string{
+			"dockyard.yaml":            "version: 1\nname: demo\n",
+			"src/a/build/a.dockerfile": "FROM scratch\n",
+		}, []string{"demo-a:latest"}},
+		{"bare tags asked for", map[string]string{
+			"dockyard.yaml":            "version: 1\nbare_tags: true\n",
+			"src/a/build/a.dockerfile": "FROM scratch\n",
+		}, []string{"a"}},
 		{"registry with domain and namespace", map[string]string{
 			"dockyard.yaml":            "version: 1\nregistry: {domain: reg.example:5000, namespace: ns, tag: v1}\n",
 			"src/a/build/a.dockerfile": "FROM scratch\n",
-		}, []string{"a", "reg.example:5000/ns/a:v1"}},
-		{"own tags and whole references", map[string]string{
-			"dockyard.yaml": "version: 1\nregistry: {namespace: ns}\nimages:\n  - name: a\n    tags: [\"1.0\", other.example/x/a:2]\n",
+		}, []string{"reg.example:5000/ns/a:v1"}},
+		{"own tags and whole references, with the bare name", map[string]string{
+			"dockyard.yaml": "version: 1\nbare_tags: true\nregistry: {namespace: ns}\nimages:\n  - name: a\n    tags: [\"1.0\", other.example/x/a:2]\n",
 			"Dockerfile":    "FROM scratch\n",
 		}, []string{"a", "ns/a:1.0", "other.example/x/a:2"}},
 	}

@@ -57,7 +57,14 @@ func (pl *Plan) writeText(w io.Writer) error {
 		field("variant", im.Variant)
 		var parents []string
 		for _, p := range im.Parents {
-			parents = append(parents, fmt.Sprintf("%s (%s %s)", p.Name, p.Via, p.At))
+			switch {
+			case p.Ref == "":
+				parents = append(parents, fmt.Sprintf("%s (%s %s)", p.Name, p.Via, p.At))
+			case p.Matched == p.Ref:
+				parents = append(parents, fmt.Sprintf("%s (%s %s at %s)", p.Name, p.Via, p.Ref, p.At))
+			default:
+				parents = append(parents, fmt.Sprintf("%s (%s %s at %s, as %s)", p.Name, p.Via, p.Ref, p.At, p.Matched))
+			}
 		}
 		field("parents", strings.Join(parents, ", "))
 		field("bases", strings.Join(im.Bases, ", "))

@@ -9,48 +9,46 @@ import (
 	"github.com/dockyard-build/dockyard/internal/project"
 )
 
-// references are the bare name, so that FROM <name> finds the image, then
-// each of the image's tags in each registry: the main one, then those of
-// registries:. A tag holding a "/" is a whole reference, used once as
-// written. References whose tag holds {key} wait for the image's input key
-// and come back apart (see AddKeyRefs).
-func references(cfg *config.Config, im *project.Image) (refs, keyRefs []string, err error) {
-	refs = []string{im.Name}
-	regs := append([]config.Registry{cfg.Registry}, cfg.Registries...)
-	if !cfg.Registry.Configured() && len(cfg.Registries) > 0 {
-		regs = regs[1:]
+// references are the image's references: its bare name first when
+// bare_tags asks for it, then those its tags give in each registry (see
+// config.RefTemplates), or its local reference when nothing names it.
+// References whose tag holds {key} wait for the image's input key and come
+// back apart (see AddKeyRefs).
+func references(p *project.Project, im *project.Image) (refs, keyRefs []string, err error) {
+	cfg := p.Config
+	if cfg.BareTags {
+		refs = append(refs, im.Name)
 	}
-	for _, t := range cfg.TagsFor(im.Name, im.Tags) {
-		if strings.Contains(t, config.TagGit) {
+	templates := cfg.RefTemplates(im.Name, cfg.TagsFor(im.Name, im.Tags))
+	if len(templates) == 0 && !cfg.BareTags {
+		templates = []string{p.LocalRef(im.Name)}
+	}
+	for _, ref := range templates {
+		if strings.Contains(ref, config.TagGit) {
 			if cfg.Commit == "" {
 				return nil, nil, &config.Problem{File: im.Declared.File, Line: im.Declared.Line,
-					Msg: fmt.Sprintf("image %s: tag %q needs the git commit, and the repository is not a git work tree", im.Name, t)}
+					Msg: fmt.Sprintf("image %s: tag %q needs the git commit, and the repository is not a git work tree", im.Name, tagOf(ref))}
 			}
-			t = strings.ReplaceAll(t, config.TagGit, cfg.Commit)
+			ref = strings.ReplaceAll(ref, config.TagGit, cfg.Commit)
 		}
-		for _, reg := range regs {
-			ref := reg.Ref(im.Name, t)
-			if strings.Contains(t, config.TagKey) {
-				if !slices.Contains(keyRefs, ref) {
-					keyRefs = append(keyRefs, ref)
-				}
-			} else if err := checkRef(im, ref); err != nil {
-				return nil, nil, err
-			} else if !slices.Contains(refs, ref) {
-				refs = append(refs, ref)
-			}
-			if strings.Contains(t, "/") {
-				break
-			}
+		switch {
+		case strings.Contains(ref, config.TagKey):
+			keyRefs = append(keyRefs, ref)
+		case !project.ValidRef(ref):
+			return nil, nil, checkRef(im, ref)
+		case !slices.Contains(refs, ref):
+			refs = append(refs, ref)
 		}
 	}
 	return refs, keyRefs, nil
 }
 
+// tagOf is the tag of a reference template, for messages.
+func tagOf(ref string) string {
+	return ref[strings.LastIndex(ref, ":")+1:]
+}
+
 func checkRef(im *project.Image, ref string) error {
-	if refRE.MatchString(ref) {
-		return nil
-	}
 	return &config.Problem{File: im.Declared.File, Line: im.Declared.Line,
 		Msg: fmt.Sprintf("image %s: %q is not a valid image reference", im.Name, ref)}
 }
@@ -65,7 +63,7 @@ func (im *Image) AddKeyRefs(key string) error {
 	hex := strings.TrimPrefix(key, "sha256:")
 	for _, tmpl := range im.keyRefs {
 		ref := strings.ReplaceAll(tmpl, config.TagKey, hex)
-		if !refRE.MatchString(ref) {
+		if !project.ValidRef(ref) {
 			return fmt.Errorf("image %s: %q is not a valid image reference", im.Name, ref)
 		}
 		if !slices.Contains(im.Refs, ref) {

@@ -30,10 +30,10 @@ func TestTagPolicyRefs(t *testing.T) {
 		t.Fatal(err)
 	}
 	base, app := &pl.Images[0], &pl.Images[1]
-	if diff := cmp.Diff([]string{"base", "one.example:5000/fate/base:0.9", "two.example/mirror/base:0.9", "other.example/x/base:pinned"}, base.Refs); diff != "" {
+	if diff := cmp.Diff([]string{"one.example:5000/fate/base:0.9", "two.example/mirror/base:0.9", "other.example/x/base:pinned"}, base.Refs); diff != "" {
 		t.Errorf("base: tier tags in both registries, the whole reference once (-want +got):\n%s", diff)
 	}
-	wantApp := []string{"app", "one.example:5000/fate/app:1.0", "two.example/mirror/app:1.0",
+	wantApp := []string{"one.example:5000/fate/app:1.0", "two.example/mirror/app:1.0",
 		"one.example:5000/fate/app:abc1234-dirty", "two.example/mirror/app:abc1234-dirty"}
 	if diff := cmp.Diff(wantApp, app.Refs); diff != "" {
 		t.Errorf("app before its key (-want +got):\n%s", diff)

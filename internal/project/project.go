@@ -10,7 +10,6 @@ import (
 	"sort"
 
 	"github.com/dockyard-build/dockyard/internal/config"
-	"github.com/dockyard-build/dockyard/internal/dockerfile"
 	"github.com/dockyard-build/dockyard/internal/graph"
 )
 
@@ -55,6 +54,10 @@ type Image struct {
 
 	Parents []Parent // project images it needs, sorted by name
 	Bases   []string // external images it starts from or copies from
+	// Pins maps each reference of the Dockerfile that names a project
+	// image (after ARG expansion) to that image: the engine gets the
+	// exact image built for it in its place.
+	Pins map[string]string
 
 	declaredDeps []dep // depends or prerequisite, resolved into Parents
 }
@@ -62,8 +65,13 @@ type Image struct {
 // Parent is a project image another one needs, and why.
 type Parent struct {
 	Name string
-	Via  string // "FROM", "COPY --from", "component.dep", "prerequisite", "depends"
+	Via  string // "FROM", "COPY --from", "RUN --mount from", "component.dep", "prerequisite", "depends"
 	At   Pos
+	// Ref is the reference naming the parent in the Dockerfile, and
+	// Matched the parent's reference it equals ("bare name" when it is
+	// the parent's name); both are "" for a declared dependency.
+	Ref     string
+	Matched string
 }
 
 // Component is a pai 2 component: a folder of src with build/*.dockerfile.
@@ -153,6 +161,3 @@ func (p *Project) Graph() *graph.Graph {
 func (p *Project) Abs(rel string) string {
 	return filepath.Join(p.Root, filepath.FromSlash(rel))
 }
-
-// refName is how a FROM or COPY --from reference names a project image.
-func refName(ref string) string { return dockerfile.RepoName(ref) }

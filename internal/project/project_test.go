@@ -60,7 +60,8 @@ func TestLoadLayouts(t *testing.T) {
 				"base-image": "",
 				"lib":        "base-image<FROM@src/lib/build/lib.dockerfile:1 base:alpine:3",
 				"web":        "base-image<FROM@src/web/build/web.dockerfile:1 lib<component.dep@src/web/build/component.dep:3",
-				"web-proxy":  "base-image<FROM@src/web/build/web-proxy.common.dockerfile:1 lib<component.dep@src/web/build/component.dep:3",
+				// Another registry's base-image is not the project's.
+				"web-proxy": "lib<component.dep@src/web/build/component.dep:3 base:reg.io:5000/ns/base-image:v2",
 			},
 		},
 		{
@@ -86,12 +87,12 @@ func TestLoadLayouts(t *testing.T) {
 			name: "explicit images with BASE_IMAGE args from .env",
 			files: map[string]string{
 				".env":                     "PREFIX=federatedai\nBASE_TAG=1.0\n",
-				"dockyard.yaml":            "version: 1\nimages:\n  - name: base-image\n    context: docker/base\n  - name: python\n    context: docker/python\n    args: {BASE_IMAGE: base-image}\n  - name: client\n    context: docker/client\n    depends: [python]\n",
+				"dockyard.yaml":            "version: 1\nregistry: {namespace: \"${PREFIX}\", tag: \"${BASE_TAG}\"}\nimages:\n  - name: base-image\n    context: docker/base\n  - name: python\n    context: docker/python\n    args: {BASE_IMAGE: base-image}\n  - name: client\n    context: docker/client\n    depends: [python]\n",
 				"docker/base/Dockerfile":   "FROM scratch\n",
 				"docker/python/Dockerfile": "ARG PREFIX\nARG BASE_IMAGE\nARG BASE_TAG\nFROM ${PREFIX}/${BASE_IMAGE}:${BASE_TAG}\n",
 				"docker/client/Dockerfile": "FROM scratch\n",
 			},
-			want: map[string]string{"base-image": "", "python": "base-image<FROM@docker/python/Dockerfile:4", "client": "python<depends@dockyard.yaml:10"},
+			want: map[string]string{"base-image": "", "python": "base-image<FROM@docker/python/Dockerfile:4", "client": "python<depends@dockyard.yaml:11"},
 		},
 		{
 			name: "an image FROM the upstream image of its own name is not its own parent",

@@ -32,9 +32,13 @@ func (p *Project) resolve() error {
 	}
 	close(next)
 	wg.Wait()
+	m, err := p.newMatcher()
+	if err != nil {
+		return err
+	}
 	for i, im := range p.Images {
 		if errs[i] == nil {
-			errs[i] = p.link(im, files[i])
+			errs[i] = p.link(im, files[i], m)
 		}
 	}
 	return errors.Join(errs...)
@@ -73,8 +77,9 @@ func (p *Project) parse(im *Image) (*dockerfile.File, error) {
 	return f, nil
 }
 
-// link records an image's parents and external bases.
-func (p *Project) link(im *Image, f *dockerfile.File) error {
+// link records an image's parents, with the references naming them, and
+// its external bases.
+func (p *Project) link(im *Image, f *dockerfile.File, m *matcher) error {
 	parents := map[string]Parent{}
 	addParent := func(par Parent) {
 		if _, ok := parents[par.Name]; !ok {
@@ -83,11 +88,12 @@ func (p *Project) link(im *Image, f *dockerfile.File) error {
 	}
 	var bases []string
 	seenBase := map[string]bool{}
+	im.Pins = map[string]string{}
 	refs := func(via string, list []dockerfile.Ref) {
 		for _, r := range list {
-			name := refName(r.Name)
-			if _, ok := p.byName[name]; ok && name != im.Name {
-				addParent(Parent{Name: name, Via: via, At: Pos{File: im.Dockerfile, Line: r.Line}})
+			if mt, ok := m.lookup(r.Name); ok && mt.image != im.Name {
+				addParent(Parent{Name: mt.image, Via: via, At: Pos{File: im.Dockerfile, Line: r.Line}, Ref: r.Name, Matched: mt.why})
+				im.Pins[r.Name] = mt.image
 			} else if !seenBase[r.Name] {
 				seenBase[r.Name] = true
 				bases = append(bases, r.Name)
@@ -96,6 +102,7 @@ func (p *Project) link(im *Image, f *dockerfile.File) error {
 	}
 	refs("FROM", f.Bases())
 	refs("COPY --from", f.CopySources())
+	refs("RUN --mount from", f.MountSources())
 
 	var errs []error
 	if c := p.comps[im.Component]; c != nil && im.Kind == KindComponent {

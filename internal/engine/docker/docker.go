@@ -30,6 +30,7 @@ type Engine struct {
 	api *client.Client
 	// builder forces a builder; empty picks BuildKit when the engine has it.
 	builder build.BuilderVersion
+	pins    pinCounts
 }
 
 var _ engine.Engine = (*Engine)(nil)

@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -42,7 +43,7 @@ func (e *Engine) Inspect(ctx context.Context, ref string) (engine.ImageInfo, boo
 // List lists the images dockyard built, those with the dev.dockyard.image
 // label, in one request.
 func (e *Engine) List(ctx context.Context) ([]engine.ImageInfo, error) {
-	res, err := e.api.ImageList(ctx, client.ImageListOptions{Filters: client.Filters{}.Add("label", "dev.dockyard.image")})
+	res, err := e.api.ImageList(ctx, client.ImageListOptions{Filters: client.Filters{}.Add("label", engine.LabelImage)})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
@@ -51,7 +52,9 @@ func (e *Engine) List(ctx context.Context) ([]engine.ImageInfo, error) {
 	}
 	out := make([]engine.ImageInfo, 0, len(res.Items))
 	for _, im := range res.Items {
-		out = append(out, engine.ImageInfo{ID: im.ID, Refs: im.RepoTags, Size: im.Size, Created: time.Unix(im.Created, 0), Labels: im.Labels})
+		// The engine writes an untagged image's tags as "<none>:<none>".
+		refs := slices.DeleteFunc(im.RepoTags, func(r string) bool { return r == "<none>:<none>" })
+		out = append(out, engine.ImageInfo{ID: im.ID, Refs: refs, Size: im.Size, Created: time.Unix(im.Created, 0), Labels: im.Labels})
 	}
 	return out, nil
 }

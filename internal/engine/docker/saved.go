@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"strings"
 	"sync"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -102,7 +103,16 @@ func (t *savedTar) image(ref string) (v1.Image, error) {
 	return img, nil
 }
 
+// find finds an image of the tar by one of its tags, or by its ID.
 func (t *savedTar) find(ref string) (*tarball.Descriptor, error) {
+	if id, ok := strings.CutPrefix(ref, "sha256:"); ok {
+		for i, d := range t.manifest {
+			if path.Base(d.Config) == id+".json" || path.Base(d.Config) == id {
+				return &t.manifest[i], nil
+			}
+		}
+		return nil, fmt.Errorf("the engine's tar has no %s", ref)
+	}
 	want, err := name.NewTag(ref)
 	if err != nil {
 		return nil, err
