@@ -201,3 +201,22 @@ func TestLoadErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestOnlyDeclaredArgs(t *testing.T) {
+	dir := repo(t, map[string]string{
+		".env":             "FROM_ENV=e\n",
+		"dockyard.yaml":    "version: 1\nargs: {SHARED: s}\nimages:\n  - {name: uses, context: uses, args: {OWN: o, UNUSED: u}}\n  - {name: other, context: other}\n",
+		"uses/Dockerfile":  "ARG FROM_ENV\nFROM scratch\nARG SHARED\nARG OWN\n",
+		"other/Dockerfile": "FROM scratch\n",
+	})
+	p, err := load(t, dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]string{"FROM_ENV": "e", "SHARED": "s", "OWN": "o"}, p.Image("uses").Args); diff != "" {
+		t.Errorf("uses: the declared args (-want +got):\n%s", diff)
+	}
+	if len(p.Image("other").Args) != 0 {
+		t.Errorf("other gets args it does not declare: %v", p.Image("other").Args)
+	}
+}

@@ -44,8 +44,9 @@ func (p *Project) resolve() error {
 	return errors.Join(errs...)
 }
 
-// parse reads an image's Dockerfile and settles its build args: the image's
-// own, then dockyard.yaml's, then the .env variables the Dockerfile declares.
+// parse reads an image's Dockerfile and settles its build args: of the
+// image's own, dockyard.yaml's and the .env variables, in that order of
+// precedence, those the Dockerfile declares.
 func (p *Project) parse(im *Image) (*dockerfile.File, error) {
 	data, err := os.ReadFile(p.Abs(im.Dockerfile))
 	if err != nil {
@@ -65,12 +66,12 @@ func (p *Project) parse(im *Image) (*dockerfile.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	own := im.Args
+	// Only the args the Dockerfile declares have an effect: they alone
+	// are passed, and so enter the input key; a shared arg one image uses
+	// does not rebuild the others.
 	im.Args = map[string]string{}
 	for k, v := range args {
-		_, global := p.Config.Args[k]
-		_, mine := own[k]
-		if global || mine || f.Declares(k) {
+		if f.Declares(k) {
 			im.Args[k] = v
 		}
 	}
