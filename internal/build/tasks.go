@@ -43,6 +43,7 @@ func (r *Runner) makeTasks() ([]*task, error) {
 			comps[im.Component] = append(comps[im.Component], im.Name)
 		}
 	}
+	r.addHookOnly(comps)
 	names := make([]string, 0, len(comps))
 	for c := range comps {
 		names = append(names, c)
@@ -76,11 +77,32 @@ func (r *Runner) makeTasks() ([]*task, error) {
 		add(t)
 	}
 	for _, name := range names {
-		post := &task{r: r, id: postID(name), component: r.Project.Component(name), images: comps[name], deps: comps[name]}
+		post := &task{r: r, id: postID(name), component: r.Project.Component(name), images: comps[name], deps: append([]string{preID(name)}, comps[name]...)}
 		post.run = post.runPost
 		add(post)
 	}
 	return order, nil
+}
+
+// addHookOnly adds to the run's components those without images that
+// they copy in, directly or not: their hooks make what is copied.
+func (r *Runner) addHookOnly(comps map[string][]string) {
+	var todo []string
+	for c := range comps {
+		todo = append(todo, c)
+	}
+	for len(todo) > 0 {
+		c := r.Project.Component(todo[len(todo)-1])
+		todo = todo[:len(todo)-1]
+		for _, d := range c.Deps {
+			dc := r.Project.Component(d.Name)
+			if _, in := comps[d.Name]; in || dc == nil || len(dc.Images) > 0 {
+				continue
+			}
+			comps[d.Name] = nil
+			todo = append(todo, d.Name)
+		}
+	}
 }
 
 // visible reports whether the task is worth a line of progress.

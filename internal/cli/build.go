@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/build"
+	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/sched"
@@ -124,6 +125,9 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 		prog.Message("removed %s, left by an interrupted run", path)
 	}
 	prog.Message("engine: %s (%s); %d %s", eng.Name(), why, len(pl.Images), plural(len(pl.Images), "image"))
+	if note := plan.LeftOutNote(p); note != "" {
+		prog.Message("note: %s", note)
+	}
 
 	jobs := opts.jobs
 	if jobs == 0 {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -90,6 +91,9 @@ func runPlan(ctx context.Context, opts *planOptions) error {
 	p, pl, err := opts.makePlan(opts.selectOptions)
 	if err != nil {
 		return err
+	}
+	if note := plan.LeftOutNote(p); note != "" {
+		fmt.Fprintf(opts.stderr, "note: %s\n", note)
 	}
 	if err := predict(ctx, opts, p, pl); err != nil {
 		return err

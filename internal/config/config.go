@@ -25,9 +25,12 @@ type Config struct {
 	// Name is the project's name, which the images' local references
 	// start with when no registry or tags name them; default: the
 	// repository folder's name.
-	Name     string            `yaml:"name"`
-	Src      string            `yaml:"src"`
-	Variant  string            `yaml:"variant"`
+	Name    string `yaml:"name"`
+	Src     string `yaml:"src"`
+	Variant string `yaml:"variant"`
+	// Variants are more variant names, besides k8s and yarn, that a
+	// component Dockerfile's last dotted part may be.
+	Variants []string          `yaml:"variants"`
 	EnvFiles []string          `yaml:"env_files"`
 	Args     map[string]string `yaml:"args"`
 	Registry Registry          `yaml:"registry"`

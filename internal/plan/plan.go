@@ -156,7 +156,12 @@ func selectNamed(p *project.Project, g *graph.Graph, sel Selection) ([]string, e
 		}
 		roots = append(roots, comp.Images...)
 	}
+	leftOut := p.LeftOut()
 	for _, name := range sel.Images {
+		if vs := leftOut[name]; p.Image(name) == nil && len(vs) > 0 {
+			unknown = append(unknown, fmt.Sprintf("image %q exists only as a variant: %s; choose it with --variant %s", name, variantFiles(vs), vs[0].Variant))
+			continue
+		}
 		if p.Image(name) == nil {
 			unknown = append(unknown, describe("image", name, g.Nodes()))
 			continue
@@ -167,6 +172,49 @@ func selectNamed(p *project.Project, g *graph.Graph, sel Selection) ([]string, e
 		return nil, fmt.Errorf("%s", strings.Join(unknown, "; "))
 	}
 	return g.Upstream(roots...), nil
+}
+
+// variantFiles lists variant Dockerfiles as "k8s (src/x/build/x.k8s.dockerfile)".
+func variantFiles(vs []project.VariantImage) string {
+	var parts []string
+	for _, v := range vs {
+		parts = append(parts, fmt.Sprintf("%s (%s)", v.Variant, v.File))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// LeftOutNote says which images a plan without a variant leaves out, and
+// how to include them; "" when it leaves none out.
+func LeftOutNote(p *project.Project) string {
+	leftOut := p.LeftOut()
+	if p.Variant != "" || len(leftOut) == 0 {
+		return ""
+	}
+	var names []string
+	for name := range leftOut {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	variants := map[string]bool{}
+	for i, name := range names {
+		var vs []string
+		for _, v := range leftOut[name] {
+			vs = append(vs, v.Variant)
+			variants[v.Variant] = true
+		}
+		names[i] = name + " (" + strings.Join(vs, ", ") + ")"
+	}
+	var all []string
+	for v := range variants {
+		all = append(all, v)
+	}
+	sort.Strings(all)
+	verb := "images exist"
+	if len(names) == 1 {
+		verb = "image exists"
+	}
+	return fmt.Sprintf("%d %s only in variants, left out without one: %s; choose one with --variant %s or variant: in dockyard.yaml (pai's build used k8s)",
+		len(names), verb, strings.Join(names, ", "), strings.Join(all, "|"))
 }
 
 func describe(what, name string, known []string) string {

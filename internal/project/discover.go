@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/dockyard-build/dockyard/internal/config"
@@ -41,7 +42,9 @@ func (p *Project) discoverSrc() error {
 	return errors.Join(errs...)
 }
 
-// addComponent reads src/<c>/build/: its Dockerfiles, dependency file and hooks.
+// addComponent reads src/<c>/build/: its Dockerfiles, dependency file and
+// hooks. A build folder without Dockerfiles is a component too (pai's
+// hadoop-ai only has hooks): others may copy it in, and its hooks run.
 func (p *Project) addComponent(dir string) error {
 	build := path.Join(dir, "build")
 	entries, err := os.ReadDir(p.Abs(build))
@@ -52,8 +55,13 @@ func (p *Project) addComponent(dir string) error {
 	chosen := map[string]*Image{}
 	var names []string
 	for _, e := range entries {
-		name, variant, ok := splitDockerfileName(e.Name())
-		if e.IsDir() || !ok || (variant != "" && variant != "common" && variant != p.Variant) {
+		name, variant, ok := p.splitDockerfileName(e.Name())
+		if e.IsDir() || !ok {
+			continue
+		}
+		file := path.Join(build, e.Name())
+		if variant != "" && variant != "common" && variant != p.Variant {
+			p.variantFiles = append(p.variantFiles, VariantImage{Name: name, Variant: variant, File: file})
 			continue
 		}
 		if variant == "common" {
@@ -61,8 +69,8 @@ func (p *Project) addComponent(dir string) error {
 		}
 		im := &Image{
 			Name: name, Kind: KindComponent, Component: c.Name,
-			Dockerfile: path.Join(build, e.Name()), Context: dir, Variant: variant,
-			Declared: Pos{File: path.Join(build, e.Name())},
+			Dockerfile: file, Context: dir, Variant: variant,
+			Declared: Pos{File: file},
 		}
 		old, seen := chosen[name]
 		switch {
@@ -75,9 +83,6 @@ func (p *Project) addComponent(dir string) error {
 		default:
 			return &config.Problem{File: im.Dockerfile, Msg: fmt.Sprintf("image %q is also declared by %s; image names must be unique", name, old.Dockerfile)}
 		}
-	}
-	if len(names) == 0 {
-		return nil
 	}
 	var errs []error
 	for _, name := range names {
@@ -116,16 +121,26 @@ func (p *Project) variantRank(variant string) int {
 	return 1
 }
 
-// splitDockerfileName splits "<name>[.<variant>].dockerfile".
-func splitDockerfileName(file string) (name, variant string, ok bool) {
+// splitDockerfileName splits "<name>[.<variant>].dockerfile". Only a
+// known variant is a suffix (common, k8s, yarn, those of variants: in
+// dockyard.yaml and the selected one): "drivers-384.111.dockerfile" is
+// the image drivers-384.111.
+func (p *Project) splitDockerfileName(file string) (name, variant string, ok bool) {
 	base, ok := strings.CutSuffix(file, dockerfileExt)
 	if !ok || base == "" {
 		return "", "", false
 	}
-	if i := strings.LastIndexByte(base, '.'); i > 0 {
+	if i := strings.LastIndexByte(base, '.'); i > 0 && p.knownVariant(strings.ToLower(base[i+1:])) {
 		return strings.ToLower(base[:i]), strings.ToLower(base[i+1:]), true
 	}
 	return strings.ToLower(base), "", true
+}
+
+// builtinVariants are the suffixes pai's component Dockerfiles use.
+var builtinVariants = []string{"common", "k8s", "yarn"}
+
+func (p *Project) knownVariant(v string) bool {
+	return v == p.Variant || slices.Contains(builtinVariants, v) || slices.Contains(p.Config.Variants, v)
 }
 
 // readDeps reads a .dep file: one component per line, blank lines and #

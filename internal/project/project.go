@@ -99,6 +99,25 @@ type Project struct {
 
 	byName map[string]*Image
 	comps  map[string]*Component
+	// variantFiles are the Dockerfiles of variants not selected.
+	variantFiles []VariantImage
+}
+
+// VariantImage is a Dockerfile of a variant that was not selected.
+type VariantImage struct {
+	Name, Variant, File string
+}
+
+// LeftOut lists the images that exist only as Dockerfiles of variants not
+// selected, with the variant of each file, by image name.
+func (p *Project) LeftOut() map[string][]VariantImage {
+	out := map[string][]VariantImage{}
+	for _, v := range p.variantFiles {
+		if p.byName[v.Name] == nil {
+			out[v.Name] = append(out[v.Name], v)
+		}
+	}
+	return out
 }
 
 // Load finds every image under root and resolves their dependencies.
