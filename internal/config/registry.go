@@ -53,9 +53,9 @@ func (r Registry) host() string {
 }
 
 // Ref names an image in the registry: [domain/]namespace/name:tag. An entry
-// of an image's tags that holds a "/" is a whole reference already.
+// of an image's tags that is a whole reference already is used as it is.
 func (r Registry) Ref(name, tag string) string {
-	if strings.Contains(tag, "/") {
+	if IsWholeRef(tag) {
 		return tag
 	}
 	var parts []string
@@ -74,3 +74,8 @@ func (r Registry) Prefix() string {
 
 // Lookup finds a variable in the environment, then in the .env files.
 func (c *Config) Lookup(name string) (string, bool) { return c.lookup(name) }
+
+// IsWholeRef reports whether an entry of an image's tags is a whole
+// reference rather than a tag: it holds a "/" (federatedai/base-image:1.0)
+// or a ":" (fate:latest), which no tag does.
+func IsWholeRef(tag string) bool { return strings.ContainsAny(tag, "/:") }

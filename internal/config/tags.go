@@ -106,7 +106,7 @@ func (c *Config) RefTemplates(name string, tags []string) []string {
 			if ref := reg.Ref(name, t); !slices.Contains(refs, ref) {
 				refs = append(refs, ref)
 			}
-			if strings.Contains(t, "/") {
+			if IsWholeRef(t) {
 				break
 			}
 		}
@@ -135,7 +135,7 @@ func (c *Config) UsesTag(placeholder string) bool {
 }
 
 // CheckTag returns an error unless t is a valid tag template: a tag, maybe
-// with placeholders, or a whole reference (holding "/"), which the plan
+// with placeholders, or a whole reference (holding "/" or ":"), which the plan
 // checks.
 func CheckTag(t string) error {
 	sample := placeholderRE.ReplaceAllStringFunc(t, func(p string) string {
@@ -147,7 +147,7 @@ func CheckTag(t string) error {
 	switch {
 	case strings.Contains(sample, "{"):
 		return fmt.Errorf("tag %q: unknown placeholder; known: %s, %s", t, TagGit, TagKey)
-	case strings.Contains(t, "/"):
+	case IsWholeRef(t):
 		return nil
 	case !tagRE.MatchString(sample):
 		return fmt.Errorf("%q is not a valid image tag", t)

@@ -95,3 +95,15 @@ func TestCredentials(t *testing.T) {
 		}
 	}
 }
+
+func TestWholeReferences(t *testing.T) {
+	c := &Config{Registry: Registry{Namespace: "ns"}}
+	got := c.RefTemplates("fate", []string{"1.0", "fate:latest", "other/fate:2"})
+	want := []string{"ns/fate:1.0", "fate:latest", "other/fate:2"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("RefTemplates = %v, want %v", got, want)
+	}
+	if err := CheckTag("fate:latest"); err != nil {
+		t.Errorf("CheckTag(fate:latest) = %v", err)
+	}
+}

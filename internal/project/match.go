@@ -107,7 +107,7 @@ func (p *Project) candidates(im *Image) []candidate {
 			}
 		}
 		for _, t := range list {
-			if t, ok := settle(cfg, t); ok && !strings.Contains(t, "/") {
+			if t, ok := settle(cfg, t); ok && !config.IsWholeRef(t) {
 				tags = append(tags, t)
 			}
 		}
