@@ -170,6 +170,13 @@ func (t *task) runPre(ctx context.Context) error {
 	if err := ws.Claim(t.generated()); err != nil {
 		return err
 	}
+	// A hook may make dependency/ itself, as pai's did: when it is not
+	// there yet, it is the run's, and goes when the run ends.
+	if deps := path.Join(c.Dir, "dependency"); len(c.Deps) == 0 && !t.r.exists(deps) {
+		if err := ws.Claim(deps); err != nil {
+			return err
+		}
+	}
 	return t.hook(ctx, "pre-hook", c.PreHook)
 }
 
