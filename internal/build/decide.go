@@ -2,6 +2,7 @@ package build
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -22,6 +23,11 @@ const (
 	// the engine.
 	ReasonRegistry = "in the registry cache"
 )
+
+// MissingContext is why an image whose context does not exist yet is built.
+func MissingContext(dir string) string {
+	return fmt.Sprintf("context %s does not exist yet", dir)
+}
 
 // Predict decides, before anything runs, which images of the plan are up
 // to date, and fills in their Status, Reason and Key. An image is up to
@@ -75,6 +81,8 @@ func (inc *Incremental) Predict(ctx context.Context, pl *plan.Plan) (map[string]
 		p, rec := preds[im.Name], record(im)
 		c, isCandidate := candidates[im.Name]
 		switch {
+		case p.Missing:
+			im.Status, im.Reason = plan.StatusBuild, MissingContext(im.Context)
 		case isCandidate && exist[im.Name]:
 			im.Status, im.Key = plan.StatusUpToDate, c.Key
 		case cached[im.Name]:

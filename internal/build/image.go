@@ -15,6 +15,9 @@ import (
 // runImage copies an image folder's copy-list in, takes the image's input
 // key, reuses an up-to-date image or builds it, and removes the copies.
 func (t *task) runImage(ctx context.Context) error {
+	if !t.r.Project.Exists(t.image.Context) {
+		return &MissingContextError{Image: t.image.Name, Context: t.image.Context}
+	}
 	items := t.r.Project.Image(t.image.Name).CopyList
 	for _, c := range items {
 		if err := t.r.Workspace.Copy(c.Src, c.Dst); err != nil {
@@ -220,4 +223,12 @@ func (r *Runner) remember(im *plan.Image, id string, built time.Time) error {
 		platform = im.Platforms[0]
 	}
 	return r.State.PutBuilt(platform, state.Result{Image: im.Name, ID: id, Refs: im.Refs, Built: built.UTC()})
+}
+
+// MissingContextError is an image whose context still does not exist when
+// its turn comes.
+type MissingContextError struct{ Image, Context string }
+
+func (e *MissingContextError) Error() string {
+	return fmt.Sprintf("image %s: %s", e.Image, MissingContext(e.Context))
 }

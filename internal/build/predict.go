@@ -2,7 +2,9 @@ package build
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"runtime"
 	"strings"
@@ -20,6 +22,10 @@ type Prediction struct {
 	Key      string
 	Inputs   inputs.Inputs
 	Manifest inputs.Manifest
+	// Missing says the context does not exist yet: a script may make it
+	// before the build (FATE-Builder's cache/); a run needs it by the
+	// image's turn.
+	Missing bool
 }
 
 // Source says where an image's files come from before a run: its context,
@@ -95,7 +101,8 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 				t.digest = t.manifest.Digest()
 			})
 			in, err := inc.partialInputs(ctx, im)
-			if err == nil {
+			missing := err == nil && errors.Is(t.err, fs.ErrNotExist) && !inc.Project.Exists(src.Context)
+			if err == nil && !missing {
 				err = t.err
 			}
 			if err != nil {
@@ -103,7 +110,7 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 				return
 			}
 			in.Files = t.digest
-			preds[i] = &Prediction{Inputs: in, Manifest: t.manifest}
+			preds[i] = &Prediction{Inputs: in, Manifest: t.manifest, Missing: missing}
 		})
 	}
 	wg.Wait()

@@ -175,7 +175,11 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 		}
 	}
 	var conflict *build.ConflictError
+	var missing *build.MissingContextError
 	switch {
+	case errors.As(runErr, &missing):
+		return &hintError{&usageError{fmt.Errorf("build failed: %w", runErr)},
+			"make the context first (run the script that fills it), then build again"}
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted; the source tree is as it was")
 	case errors.As(runErr, &conflict):

@@ -6,6 +6,7 @@ package project
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 
@@ -174,6 +175,12 @@ func (p *Project) Graph() *graph.Graph {
 		}
 	}
 	return g
+}
+
+// Exists reports whether a root-relative slash path exists.
+func (p *Project) Exists(rel string) bool {
+	_, err := os.Stat(p.Abs(rel))
+	return err == nil
 }
 
 // Abs returns the absolute path of a root-relative slash path.
