@@ -107,7 +107,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	}
 	var push *buildPush
 	if opts.push {
-		if push, err = newBuildPush(p.Config, pl, eng, opts.stdout); err != nil {
+		if push, err = newBuildPush(p, pl, opts.images, eng, opts.stdout); err != nil {
 			return err
 		}
 	}

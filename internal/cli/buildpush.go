@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
-	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
+	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/dockyard-build/dockyard/internal/report"
 )
@@ -22,28 +23,35 @@ type buildPush struct {
 	src    engine.Exporter
 	pusher *publish.Pusher
 	stdout io.Writer
-	mu     sync.Mutex // serializes stdout lines
+	skip   map[string]bool // images of tiers that are not pushed
+	mu     sync.Mutex      // serializes stdout lines
 }
 
-// newBuildPush checks, before anything is built, that every image has a
-// registry reference and that the engine can read images back.
-func newBuildPush(cfg *config.Config, pl *plan.Plan, eng engine.Engine, stdout io.Writer) (*buildPush, error) {
+// newBuildPush checks, before anything is built, that every image to push
+// has a registry reference and that the engine can read images back; named
+// are the images -i names.
+func newBuildPush(p *project.Project, pl *plan.Plan, named []string, eng engine.Engine, stdout io.Writer) (*buildPush, error) {
 	images := make([]*plan.Image, len(pl.Images))
 	for i := range pl.Images {
 		images[i] = &pl.Images[i]
 	}
-	if err := checkPushRefs(images); err != nil {
+	images, err := pushed(named)(p, images)
+	if err != nil {
 		return nil, err
+	}
+	skip := map[string]bool{}
+	for _, im := range pl.Images {
+		skip[im.Name] = !slices.ContainsFunc(images, func(x *plan.Image) bool { return x.Name == im.Name })
 	}
 	src, err := exporter(eng)
 	if err != nil {
 		return nil, err
 	}
-	pusher, err := newPusher(cfg)
+	pusher, err := newPusher(p.Config)
 	if err != nil {
 		return nil, err
 	}
-	return &buildPush{src: src, pusher: pusher, stdout: stdout}, nil
+	return &buildPush{src: src, pusher: pusher, stdout: stdout, skip: skip}, nil
 }
 
 // hook is the runner's AfterBuild: it pushes the image just built, prints
@@ -51,6 +59,9 @@ func newBuildPush(cfg *config.Config, pl *plan.Plan, eng engine.Engine, stdout i
 // time in the report's "push" phase.
 func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, engine.Result) error {
 	return func(ctx context.Context, im *plan.Image, res engine.Result) error {
+		if b.skip[im.Name] {
+			return nil
+		}
 		start := time.Now()
 		defer func() {
 			secs := report.Seconds(time.Since(start))

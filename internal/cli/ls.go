@@ -22,6 +22,7 @@ var lsFormats = []string{"text", "json"}
 
 type lsOptions struct {
 	*globals
+	selectOptions
 	engine string
 	output string
 	all    bool
@@ -42,6 +43,7 @@ every image dockyard built, from any checkout. An image that lost all its
 references to a newer build is not listed unless it is the last build.`,
 		Example: `  dockyard ls
   dockyard ls --engine embedded -o json
+  dockyard ls -s rest-server
   dockyard ls --root /srv/dockyard --all`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -54,6 +56,7 @@ references to a newer build is not listed unless it is the last build.`,
 			return runLs(cmd.Context(), opts)
 		},
 	}
+	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&opts.engine, "engine", "", "engine whose store to list: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: "+strings.Join(lsFormats, ", "))
@@ -82,9 +85,13 @@ type listed struct {
 }
 
 func runLs(ctx context.Context, opts *lsOptions) error {
-	p, err := opts.loadProject("", nil)
+	p, pl, err := opts.makePlan(opts.selectOptions)
 	if err != nil {
 		return err
+	}
+	selected := map[string]bool{}
+	for _, im := range chosen(pl, opts.selectOptions) {
+		selected[im.Name] = true
 	}
 	name := cmp.Or(opts.engine, p.Config.Engine)
 	eng, why, err := opts.openEngine(ctx, name)
@@ -109,7 +116,7 @@ func runLs(ctx context.Context, opts *lsOptions) error {
 	for _, in := range infos {
 		im := in.Labels[engine.LabelImage]
 		mine := ours.ids[in.ID] || ours.checkout != "" && in.Labels[engine.LabelRepository] == ours.checkout
-		if !opts.all && (!mine || p.Image(im) == nil) || len(in.Refs) == 0 && !ours.ids[in.ID] {
+		if !opts.all && (!mine || !selected[im]) || len(in.Refs) == 0 && !ours.ids[in.ID] {
 			continue
 		}
 		refs := slices.Clone(in.Refs)

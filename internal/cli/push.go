@@ -58,7 +58,7 @@ never from the command line.`,
 
 func runPush(ctx context.Context, opts *pushOptions) error {
 	start := time.Now()
-	sh, err := opts.shipSource(ctx, opts.selectOptions, opts.engine, checkPushRefs)
+	sh, err := opts.shipSource(ctx, opts.selectOptions, opts.engine, pushed(opts.images))
 	if err != nil {
 		return err
 	}

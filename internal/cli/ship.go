@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -152,6 +153,20 @@ func pushRefs(im *plan.Image) []string {
 	return refs
 }
 
+// pushed leaves out the images whose tier says push: false, unless -i
+// names them, and checks that the others have a registry reference.
+func pushed(named []string) func(*project.Project, []*plan.Image) ([]*plan.Image, error) {
+	return func(p *project.Project, images []*plan.Image) ([]*plan.Image, error) {
+		var out []*plan.Image
+		for _, im := range images {
+			if slices.Contains(named, im.Name) || p.Config.Pushed(im.Name, p.Image(im.Name).Tags) {
+				out = append(out, im)
+			}
+		}
+		return out, checkPushRefs(out)
+	}
+}
+
 // checkPushRefs makes sure every image has a registry reference, or will
 // have one once its input key is known: an image without is a
 // configuration error.
@@ -256,17 +271,17 @@ type shipment struct {
 	ids     map[string]string
 }
 
-// shipSource plans the selected images, checks them with check when it is
-// not nil, and opens the engine that holds them; the caller closes the
+// shipSource plans the selected images, narrows them with filter when it
+// is not nil, and opens the engine that holds them; the caller closes the
 // shipment's engine.
-func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag string, check func([]*plan.Image) error) (*shipment, error) {
+func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag string, filter func(*project.Project, []*plan.Image) ([]*plan.Image, error)) (*shipment, error) {
 	p, pl, err := g.makePlan(sel)
 	if err != nil {
 		return nil, err
 	}
 	sh := &shipment{project: p, images: chosen(pl, sel)}
-	if check != nil {
-		if err := check(sh.images); err != nil {
+	if filter != nil {
+		if sh.images, err = filter(p, sh.images); err != nil {
 			return nil, err
 		}
 	}

@@ -28,6 +28,9 @@ type Tier struct {
 	// Images are image names or path.Match patterns ("*-builder").
 	Images []string `yaml:"images"`
 	Tags   []string `yaml:"tags"`
+	// Push false keeps the tier's images out of push and build --push
+	// unless -i names them, as FATE pushed its modules only.
+	Push *bool `yaml:"push"`
 
 	Line int `yaml:"-"`
 }
@@ -53,19 +56,33 @@ func (c *Config) TagsFor(name string, own []string) []string {
 	return c.ConfiguredTagsFor(name, own)
 }
 
-// ownOrTier reports whether an image's tags are its own or its tier's.
-func (c *Config) ownOrTier(name string, own []string) bool {
+// Pushed reports whether push and build --push ship the image when no -i
+// names it: unless the first tier matching it says push: false.
+func (c *Config) Pushed(name string, own []string) bool {
 	if len(own) > 0 {
 		return true
 	}
-	for _, t := range c.Tiers {
+	if t := c.tierOf(name); t != nil && t.Push != nil {
+		return *t.Push
+	}
+	return true
+}
+
+// tierOf returns the first tier whose patterns match the image, or nil.
+func (c *Config) tierOf(name string) *Tier {
+	for i, t := range c.Tiers {
 		for _, pat := range t.Images {
 			if ok, _ := path.Match(pat, name); ok {
-				return true
+				return &c.Tiers[i]
 			}
 		}
 	}
-	return false
+	return nil
+}
+
+// ownOrTier reports whether an image's tags are its own or its tier's.
+func (c *Config) ownOrTier(name string, own []string) bool {
+	return len(own) > 0 || c.tierOf(name) != nil
 }
 
 // ConfiguredTagsFor is TagsFor as the files say, without --tag: the tags
@@ -74,12 +91,8 @@ func (c *Config) ConfiguredTagsFor(name string, own []string) []string {
 	if len(own) > 0 {
 		return own
 	}
-	for _, t := range c.Tiers {
-		for _, pat := range t.Images {
-			if ok, _ := path.Match(pat, name); ok {
-				return t.Tags
-			}
-		}
+	if t := c.tierOf(name); t != nil {
+		return t.Tags
 	}
 	if len(c.Tags) > 0 {
 		return c.Tags
