@@ -174,7 +174,7 @@ func (k *runKeys) finish(inc *Incremental) error {
 	if inc == nil {
 		return nil
 	}
-	err := inc.Scanner.Save()
+	err := errors.Join(inc.Scanner.Save(), inc.SaveBases())
 	if len(k.built) > 0 {
 		err = errors.Join(err, inc.Store.Prune())
 	}

@@ -1,28 +1,23 @@
 package build
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/google/go-containerregistry/pkg/name"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
+	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/dockyard-build/dockyard/internal/state"
 )
-
-// baseTimeout bounds asking a registry for an external base's digest.
-const baseTimeout = 10 * time.Second
 
 // Incremental decides from input keys which images to build: a plan uses
 // it to predict, a run to decide, skip, and record what it built. Its
@@ -36,9 +31,15 @@ type Incremental struct {
 	Scanner *inputs.Scanner
 	// Registry shares results across machines; nil unless cache: registry.
 	Registry *RegistryCache
+	// Keychain gives the credentials for asking registries about bases.
+	Keychain *publish.Keychain
 
 	mu    sync.Mutex
 	bases map[string]*baseDigest
+	asked map[string]state.Base // what registries said in this run
+
+	recordedOnce sync.Once
+	recorded     map[string]state.Base
 }
 
 type baseDigest struct {
@@ -54,6 +55,7 @@ func NewIncremental(p *project.Project, eng engine.Engine, engineName string) *I
 		Store:   state.Open(p.Root, engineName),
 		Scanner: inputs.NewScanner(p.Root),
 		bases:   map[string]*baseDigest{},
+		asked:   map[string]state.Base{},
 	}
 }
 
@@ -84,7 +86,8 @@ func (inc *Incremental) partialInputs(ctx context.Context, im *plan.Image) (inpu
 
 // base returns an external base's digest, once per run: the digest a
 // reference pins; else the engine's image ID when it holds the image;
-// else the config digest the registry gives for the platform; else
+// else the config digest the registry gives for the platform, as
+// recorded in the state within baseTTL or asked now; else
 // inputs.Floating.
 func (inc *Incremental) base(ctx context.Context, ref, platform string) string {
 	inc.mu.Lock()
@@ -98,6 +101,14 @@ func (inc *Incremental) base(ctx context.Context, ref, platform string) string {
 	return b.digest
 }
 
+// How long what a registry said of a base's digest is believed: a tag may
+// move, and a registry that did not answer may answer again.
+const (
+	baseTTL        = time.Hour
+	unansweredTTL  = 10 * time.Minute
+	baseAskTimeout = 3 * time.Second
+)
+
 func (inc *Incremental) resolve(ctx context.Context, ref, platform string) string {
 	if _, digest, ok := strings.Cut(ref, "@"); ok {
 		return digest
@@ -107,24 +118,56 @@ func (inc *Incremental) resolve(ctx context.Context, ref, platform string) strin
 			return info.ID
 		}
 	}
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		return inputs.Floating
+	key := ref + " " + platform
+	if b, ok := inc.recordedBase(key); ok {
+		return cmp.Or(b.Digest, inputs.Floating)
 	}
-	ctx, cancel := context.WithTimeout(ctx, baseTimeout)
+	ctx, cancel := context.WithTimeout(ctx, baseAskTimeout)
 	defer cancel()
-	goos, arch, _ := strings.Cut(platform, "/")
-	arch, variant, _ := strings.Cut(arch, "/")
-	img, err := remote.Image(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(authn.DefaultKeychain),
-		remote.WithPlatform(v1.Platform{OS: goos, Architecture: arch, Variant: variant}))
+	digest, err := publish.ConfigDigest(ctx, ref, platform, inc.Keychain)
+	inc.mu.Lock()
+	inc.asked[key] = state.Base{Digest: digest, At: time.Now().UTC()}
+	inc.mu.Unlock()
 	if err != nil {
 		return inputs.Floating
 	}
-	cfg, err := img.ConfigName()
-	if err != nil {
-		return inputs.Floating
+	return digest
+}
+
+// recordedBase returns what the state says of a base, when it is recent.
+func (inc *Incremental) recordedBase(key string) (state.Base, bool) {
+	inc.recordedOnce.Do(func() {
+		inc.recorded, _ = inc.Store.Bases()
+	})
+	b, ok := inc.recorded[key]
+	ttl := baseTTL
+	if b.Digest == "" {
+		ttl = unansweredTTL
 	}
-	return cfg.String()
+	return b, ok && time.Since(b.At) < ttl
+}
+
+// Floating lists the external bases whose digest could not be had: no
+// engine copy, and no answer from the registry, now or recently.
+func (inc *Incremental) Floating() []string {
+	inc.mu.Lock()
+	defer inc.mu.Unlock()
+	var refs []string
+	for key, b := range inc.bases {
+		if b.digest == inputs.Floating {
+			ref, _, _ := strings.Cut(key, " ")
+			refs = append(refs, ref)
+		}
+	}
+	slices.Sort(refs)
+	return slices.Compact(refs)
+}
+
+// SaveBases records what registries said of bases' digests in this run.
+func (inc *Incremental) SaveBases() error {
+	inc.mu.Lock()
+	defer inc.mu.Unlock()
+	return inc.Store.PutBases(inc.asked)
 }
 
 // exists reports whether the engine still holds an image. Without an

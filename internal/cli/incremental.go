@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"slices"
+	"strings"
 
 	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/config"
@@ -58,8 +60,9 @@ func newIncremental(p *project.Project, eng engine.Engine, engineName string) (*
 		}
 	}
 	inc := build.NewIncremental(p, eng, engineName)
+	keys := publish.NewKeychain(append([]config.Registry{cfg.Registry}, cfg.Registries...), cfg.Lookup)
+	inc.Keychain = keys
 	if cfg.Cache == "registry" {
-		keys := publish.NewKeychain(append([]config.Registry{cfg.Registry}, cfg.Registries...), cfg.Lookup)
 		pusher, err := publish.New(publish.Options{Keychain: keys})
 		if err != nil {
 			return nil, err
@@ -108,7 +111,10 @@ func predict(ctx context.Context, opts *planOptions, p *project.Project, pl *pla
 			}
 		}
 	}
-	return inc.Scanner.Save()
+	if floating := inc.Floating(); len(floating) > 0 {
+		fmt.Fprintf(opts.stderr, "note: the digest of %s is unknown (not in the engine, and its registry did not answer): the input keys take it as it is named, and a build may not see it move\n", strings.Join(floating, ", "))
+	}
+	return errors.Join(inc.Scanner.Save(), inc.SaveBases())
 }
 
 // engineName is the name the state keeps an engine's builds under: auto
