@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/state"
 )
@@ -15,24 +17,45 @@ import (
 // runImage copies an image folder's copy-list in, takes the image's input
 // key, reuses an up-to-date image or builds it, and removes the copies.
 func (t *task) runImage(ctx context.Context) error {
+	pim := t.r.Project.Image(t.image.Name)
+	if err := t.preImage(ctx, pim); err != nil {
+		return err
+	}
 	if !t.r.Project.Exists(t.image.Context) {
 		return &MissingContextError{Image: t.image.Name, Context: t.image.Context}
 	}
-	items := t.r.Project.Image(t.image.Name).CopyList
-	for _, c := range items {
+	for _, c := range pim.CopyList {
 		if err := t.r.Workspace.Copy(c.Src, c.Dst); err != nil {
 			return fmt.Errorf("copy-list %s -> %s: %w", c.Src, c.Dst, err)
 		}
 	}
 	out, closeLog := t.r.logTo(t.id)
-	defer closeLog()
 	err := t.buildImage(ctx, out)
-	for _, c := range items {
+	closeLog()
+	for _, c := range pim.CopyList {
 		if rerr := t.r.Workspace.Release(c.Dst); rerr != nil && err == nil {
 			err = rerr
 		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return t.runHook(ctx, "post-hook", pim.PostHook, ".", "DOCKYARD_IMAGE="+pim.Name)
+}
+
+// preImage runs an explicit image's pre hook from the repository root;
+// <context>/generated, when the hook makes it, is the run's and goes when
+// the run ends, as a component's generated/ does.
+func (t *task) preImage(ctx context.Context, im *project.Image) error {
+	if im.PreHook == "" && im.PostHook == "" {
+		return nil
+	}
+	if gen := path.Join(im.Context, "generated"); !t.r.exists(gen) {
+		if err := t.r.Workspace.Claim(gen); err != nil {
+			return err
+		}
+	}
+	return t.runHook(ctx, "pre-hook", im.PreHook, ".", "DOCKYARD_IMAGE="+im.Name)
 }
 
 // buildImage builds the image unless an image of the same input key is at

@@ -63,7 +63,7 @@ func under(dir, p string) (string, bool) {
 func staged(p *project.Project, name string) bool {
 	im := p.Image(name)
 	c := p.Component(im.Component)
-	return len(Source(p, name).Overlays) > 0 || (c != nil && im.Kind == project.KindComponent && c.PreHook != "")
+	return len(Source(p, name).Overlays) > 0 || im.PreHook != "" || (c != nil && im.Kind == project.KindComponent && c.PreHook != "")
 }
 
 // predictKeys takes every image's source key: manifests and Dockerfiles

@@ -203,21 +203,27 @@ func (t *task) runPost(ctx context.Context) error {
 	return nil
 }
 
+// hook runs a component's hook in the component's folder.
 func (t *task) hook(ctx context.Context, phase, script string) error {
+	return t.runHook(ctx, phase, script, t.component.Dir, "DOCKYARD_COMPONENT="+t.component.Name)
+}
+
+// runHook runs script (when there is one) with bash in dir, the
+// registry's settings in its environment, writing to the task's log.
+func (t *task) runHook(ctx context.Context, phase, script, dir string, env ...string) error {
 	if script == "" {
 		return nil
 	}
 	reg := t.r.Project.Config.Registry
-	env := []string{
-		"DOCKYARD_COMPONENT=" + t.component.Name,
-		"DOCKYARD_IMAGE_TAG=" + reg.Tag,
-		"DOCKYARD_REGISTRY=" + reg.Domain,
-		"DOCKYARD_NAMESPACE=" + reg.Namespace,
-	}
+	env = append(env,
+		"DOCKYARD_IMAGE_TAG="+reg.Tag,
+		"DOCKYARD_REGISTRY="+reg.Domain,
+		"DOCKYARD_NAMESPACE="+reg.Namespace,
+	)
 	out, closeLog := t.r.logTo(t.id)
 	defer closeLog()
 	return t.r.timed(phase, t.images, func() error {
-		return workspace.RunHook(ctx, t.r.Project.Root, script, t.component.Dir, env, out)
+		return workspace.RunHook(ctx, t.r.Project.Root, script, dir, env, out)
 	})
 }
 

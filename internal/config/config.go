@@ -76,6 +76,12 @@ type Image struct {
 	Depends    []Ref             `yaml:"depends"`
 	Platforms  []string          `yaml:"platforms"`
 	Tags       []string          `yaml:"tags"`
+	// Pre and Post are scripts run with bash in the context before and
+	// after the build, as a component's build-pre.sh and build-post.sh;
+	// CopyList is copied in before the build and removed after it.
+	Pre      string     `yaml:"pre"`
+	Post     string     `yaml:"post"`
+	CopyList []CopyItem `yaml:"copy_list"`
 
 	// Line is where the image is declared.
 	Line int `yaml:"-"`
@@ -282,7 +288,7 @@ func (c *Config) validate(top *yaml.Node) error {
 		default:
 			seen[im.Name] = im.Line
 		}
-		for _, p := range []string{im.Context, im.Dockerfile} {
+		for _, p := range []string{im.Context, im.Dockerfile, im.Pre, im.Post} {
 			if err := checkWithin(p); err != nil {
 				ps.add(FileName, im.Line, "image %s: %v", im.Name, err)
 				break

@@ -216,7 +216,19 @@ func (p *Project) addExplicit() error {
 		im := &Image{
 			Name: ci.Name, Kind: KindExplicit, Dockerfile: path.Clean(ci.Dockerfile), Context: path.Clean(ci.Context),
 			Target: ci.Target, Platforms: ci.Platforms, Tags: ci.Tags, Declared: at, Args: ci.Args,
+			CopyList: ci.CopyList,
 		}
+		hook := func(script string) string {
+			if script == "" {
+				return ""
+			}
+			script = path.Clean(script)
+			if !p.isFile(script) {
+				errs = append(errs, &config.Problem{File: at.File, Line: at.Line, Msg: fmt.Sprintf("image %s: hook %s does not exist", im.Name, script)})
+			}
+			return script
+		}
+		im.PreHook, im.PostHook = hook(ci.Pre), hook(ci.Post)
 		for _, d := range ci.Depends {
 			im.declaredDeps = append(im.declaredDeps, dep{Name: d.Value, At: Pos{File: p.Config.File, Line: d.Line}})
 		}

@@ -51,7 +51,9 @@ type Image struct {
 	Tags       []string // tags or whole references from dockyard.yaml; empty means the registry's tag
 	CopyList   []config.CopyItem
 	Templates  []string // template-list of an image folder
-	Declared   Pos      // where the image comes from
+	// PreHook and PostHook are an explicit image's scripts, root-relative.
+	PreHook, PostHook string
+	Declared          Pos // where the image comes from
 
 	Parents []Parent // project images it needs, sorted by name
 	Bases   []string // external images it starts from or copies from
