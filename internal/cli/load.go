@@ -19,6 +19,9 @@ func (g *globals) loadProject(variant string) (*project.Project, error) {
 	if err != nil {
 		return nil, &usageError{err}
 	}
+	if err := g.prepareDotDir(p.Root); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
