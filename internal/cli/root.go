@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/dockyard-build/dockyard/internal/publish"
 )
 
 // Exit codes.
@@ -129,10 +131,11 @@ func (e *hintError) Unwrap() error { return e.err }
 
 func exitCode(ctx context.Context, err error) int {
 	var u *usageError
+	var dc *publish.DockerConfigError
 	switch {
 	case ctx.Err() != nil:
 		return exitInterrupted
-	case errors.As(err, &u), strings.HasPrefix(err.Error(), "unknown command"),
+	case errors.As(err, &u), errors.As(err, &dc), strings.HasPrefix(err.Error(), "unknown command"),
 		strings.HasPrefix(err.Error(), "unknown flag"), strings.Contains(err.Error(), "accepts "):
 		return exitUsage
 	}
