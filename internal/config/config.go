@@ -175,6 +175,7 @@ func parse(root string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	var ps problems
+	checkPasswordArgs(top, &ps)
 	interpolateNode(top, c.lookup, &ps)
 	checkKeys(top, typeOfConfig, "", &ps)
 	if len(ps) > 0 {
