@@ -18,6 +18,9 @@ const dockerfileExt = ".dockerfile"
 // build/*.dockerfile), an image folder (it has image.yaml), or both.
 func (p *Project) discoverSrc() error {
 	src := p.Config.Src
+	if err := p.inside(src, Pos{File: src}, "src folder"); err != nil {
+		return err
+	}
 	entries, err := os.ReadDir(p.Abs(src))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -87,6 +90,10 @@ func (p *Project) addComponent(dir string) error {
 		}
 	}
 	for _, f := range []string{"component.dep", "components.dep"} {
+		if err := p.insideIfThere(path.Join(build, f), f); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		deps, err := readDeps(p.Abs(path.Join(build, f)), path.Join(build, f))
 		if err != nil {
 			errs = append(errs, err)
@@ -174,6 +181,9 @@ func (p *Project) addFolder(dir string) error {
 	}
 	if df == "" {
 		return &config.Problem{File: spec, Msg: "image folder has no Dockerfile beside image.yaml"}
+	}
+	if err := p.inside(spec, Pos{File: spec}, "image.yaml"); err != nil {
+		return err
 	}
 	f, err := config.LoadImageFile(p.Abs(spec), spec)
 	if err != nil {
