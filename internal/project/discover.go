@@ -54,9 +54,17 @@ func (p *Project) addComponent(dir string) error {
 	c := &Component{Name: strings.ToLower(path.Base(dir)), Dir: dir}
 	chosen := map[string]*Image{}
 	var names []string
+	var errs []error
 	for _, e := range entries {
 		name, variant, ok := splitDockerfileName(e.Name())
-		if e.IsDir() || !ok || (variant != "" && variant != "common" && variant != p.Variant) {
+		if e.IsDir() || !ok {
+			continue
+		}
+		if err := checkFileName(path.Join(build, e.Name()), name, variant); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if variant != "" && variant != "common" && variant != p.Variant {
 			continue
 		}
 		if variant == "common" {
@@ -80,9 +88,8 @@ func (p *Project) addComponent(dir string) error {
 		}
 	}
 	if len(names) == 0 {
-		return nil
+		return errors.Join(errs...)
 	}
-	var errs []error
 	for _, name := range names {
 		c.Images = append(c.Images, name)
 		if err := p.addImage(chosen[name]); err != nil {
@@ -123,16 +130,17 @@ func (p *Project) variantRank(variant string) int {
 	return 1
 }
 
-// splitDockerfileName splits "<name>[.<variant>].dockerfile".
+// splitDockerfileName splits "<name>[.<variant>].dockerfile", as written:
+// checkFileName refuses what is not a valid name and variant.
 func splitDockerfileName(file string) (name, variant string, ok bool) {
 	base, ok := strings.CutSuffix(file, dockerfileExt)
-	if !ok || base == "" {
+	if !ok {
 		return "", "", false
 	}
 	if i := strings.LastIndexByte(base, '.'); i > 0 {
-		return strings.ToLower(base[:i]), strings.ToLower(base[i+1:]), true
+		return base[:i], base[i+1:], true
 	}
-	return strings.ToLower(base), "", true
+	return base, "", true
 }
 
 // readDeps reads a .dep file: one component per line, blank lines and #
@@ -189,7 +197,10 @@ func (p *Project) addFolder(dir string) error {
 	if err != nil {
 		return err
 	}
-	name := strings.ToLower(path.Base(dir))
+	name := path.Base(dir)
+	if err := checkFolderName(spec, name); err != nil {
+		return err
+	}
 	im := &Image{
 		Name: name, Kind: KindFolder, Component: name, Dockerfile: df, Context: dir,
 		CopyList: f.CopyList, Declared: Pos{File: spec},
