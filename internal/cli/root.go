@@ -80,7 +80,10 @@ func newRootCmd(g *globals) *cobra.Command {
 		Long: `dockyard builds, tags and ships every container image of a multi-component
 repository. It finds the images (pai components, image folders, images listed in
 dockyard.yaml), orders them by their Dockerfiles and declared dependencies, and
-builds them in parallel.`,
+builds them in parallel.
+
+Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
+3 a bug in dockyard (a panic), 130 interrupted.`,
 		Example: `  dockyard plan                      # what would be built, parents first
   dockyard plan -C examples/platform -o dot | dot -Tsvg > graph.svg
   dockyard plan -c ./cluster-config -s rest-server`,
