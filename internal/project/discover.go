@@ -56,15 +56,11 @@ func (p *Project) addComponent(dir string) error {
 	var names []string
 	var errs []error
 	for _, e := range entries {
-		name, variant, ok := splitDockerfileName(e.Name())
-		if e.IsDir() || !ok {
-			continue
-		}
-		if err := checkFileName(path.Join(build, e.Name()), name, variant); err != nil {
+		name, variant, err := dockerfileName(build, e)
+		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		if variant != "" && variant != "common" && variant != p.Variant {
+		if name == "" || (variant != "" && variant != "common" && variant != p.Variant) {
 			continue
 		}
 		if variant == "common" {
@@ -97,11 +93,7 @@ func (p *Project) addComponent(dir string) error {
 		}
 	}
 	for _, f := range []string{"component.dep", "components.dep"} {
-		if err := p.insideIfThere(path.Join(build, f), f); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		deps, err := readDeps(p.Abs(path.Join(build, f)), path.Join(build, f))
+		deps, err := p.readDepsInside(path.Join(build, f))
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -128,19 +120,6 @@ func (p *Project) variantRank(variant string) int {
 		return 2
 	}
 	return 1
-}
-
-// splitDockerfileName splits "<name>[.<variant>].dockerfile", as written:
-// checkFileName refuses what is not a valid name and variant.
-func splitDockerfileName(file string) (name, variant string, ok bool) {
-	base, ok := strings.CutSuffix(file, dockerfileExt)
-	if !ok {
-		return "", "", false
-	}
-	if i := strings.LastIndexByte(base, '.'); i > 0 {
-		return base[:i], base[i+1:], true
-	}
-	return base, "", true
 }
 
 // readDeps reads a .dep file: one component per line, blank lines and #

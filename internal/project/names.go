@@ -2,6 +2,7 @@ package project
 
 import (
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 
@@ -11,9 +12,28 @@ import (
 // nameRule is what an image name must be.
 const nameRule = "must be lower case letters and digits, joined by single . _ or -"
 
-// checkFileName refuses a component Dockerfile whose file name does not
-// split into a valid image name and variant: such a file used to be
-// skipped or lower-cased without a word. file is its path.
+// dockerfileName reads the image name and variant of a component
+// Dockerfile, "<name>[.<variant>].dockerfile", from a build/ folder's
+// entry; the name is "" for an entry that is no such file. A file whose
+// name gives no valid image name and variant is an error: it used to be
+// skipped or lower-cased without a word.
+func dockerfileName(build string, e fs.DirEntry) (name, variant string, err error) {
+	base, ok := strings.CutSuffix(e.Name(), dockerfileExt)
+	if e.IsDir() || !ok {
+		return "", "", nil
+	}
+	name = base
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		name, variant = base[:i], base[i+1:]
+	}
+	if err := checkFileName(path.Join(build, e.Name()), name, variant); err != nil {
+		return "", "", err
+	}
+	return name, variant, nil
+}
+
+// checkFileName refuses a component Dockerfile, at path file, whose name
+// does not split into a valid image name and variant.
 func checkFileName(file, name, variant string) error {
 	base := path.Base(file)
 	whole := name

@@ -3,6 +3,7 @@ package project
 import (
 	"errors"
 	"os"
+	"path"
 
 	"github.com/dockyard-build/dockyard/internal/config"
 )
@@ -17,13 +18,16 @@ func (p *Project) inside(rel string, at Pos, what string) error {
 	return nil
 }
 
-// insideIfThere is inside for a file that may be missing: a missing one
-// has nowhere to lead.
-func (p *Project) insideIfThere(rel, what string) error {
-	if _, err := os.Lstat(p.Abs(rel)); err != nil {
-		return nil
+// readDepsInside reads a component.dep that stays in the repository: one
+// that a symlink leads out of is refused before it is read. A missing one
+// has nowhere to lead, and no dependencies.
+func (p *Project) readDepsInside(rel string) ([]dep, error) {
+	if _, err := os.Lstat(p.Abs(rel)); err == nil {
+		if err := p.inside(rel, Pos{File: rel}, path.Base(rel)); err != nil {
+			return nil, err
+		}
 	}
-	return p.inside(rel, Pos{File: rel}, what)
+	return readDeps(p.Abs(rel), rel)
 }
 
 // checkPaths refuses, before any Dockerfile is read, every path an image

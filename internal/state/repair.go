@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/dockyard-build/dockyard/internal/aside"
 )
@@ -65,7 +66,7 @@ func check(path string) (err error) {
 // classify says whether an error opening the database is damage: any but
 // a lock held too long or a permission refused.
 func classify(err error) error {
-	if errors.Is(err, bbolt.ErrTimeout) || errors.Is(err, fs.ErrPermission) {
+	if errors.Is(err, berrors.ErrTimeout) || errors.Is(err, fs.ErrPermission) {
 		return fmt.Errorf("opening %s: %w", File, err)
 	}
 	return &DamagedError{err}
