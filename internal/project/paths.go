@@ -12,7 +12,14 @@ import (
 // symlink (see config.Inside); at is where the path is configured or
 // found, what names it in the message.
 func (p *Project) inside(rel string, at Pos, what string) error {
-	if err := config.Inside(p.Root, rel); err != nil {
+	if p.paths == nil {
+		paths, err := config.NewPaths(p.Root)
+		if err != nil {
+			return err
+		}
+		p.paths = paths
+	}
+	if err := p.paths.Inside(rel); err != nil {
 		return &config.Problem{File: at.File, Line: at.Line, Msg: what + ": " + err.Error()}
 	}
 	return nil

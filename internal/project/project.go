@@ -91,6 +91,7 @@ type Project struct {
 
 	byName map[string]*Image
 	comps  map[string]*Component
+	paths  *config.Paths // checks that paths stay in the repository
 }
 
 // Load finds every image under root and resolves their dependencies.
