@@ -25,9 +25,13 @@ func (m *Moved) String() string {
 	return fmt.Sprintf("%v; moved it aside to %s and started afresh", m.Cause, m.To)
 }
 
-// Fix moves root/rel, a damaged file, aside because of cause.
+// Fix moves root/rel, a damaged file, aside because of cause. It returns
+// nil when the file is gone already: another run moved it first.
 func Fix(root, rel string, cause error) (*Moved, error) {
 	dst, err := Move(filepath.Join(root, filepath.FromSlash(rel)), time.Now())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w; moving it aside: %w", cause, err)
 	}
