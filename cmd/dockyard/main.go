@@ -5,8 +5,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/dockyard-build/dockyard/internal/cli"
 	"github.com/dockyard-build/dockyard/internal/engine/embedded"
@@ -18,7 +16,8 @@ func main() {
 	if embedded.Init() {
 		return
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl-C cancels the run, which cleans up; a second one exits at once.
+	ctx, stop := cli.NotifyContext(context.Background(), os.Stderr, os.Exit)
 	code := cli.Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -68,6 +69,9 @@ log is kept in .dockyard/logs/.`,
 			if opts.jobs < 0 {
 				return usageErrorf("-j must be at least 1")
 			}
+			if err := checkReport(opts.report); err != nil {
+				return err
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -116,7 +120,8 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if err != nil {
 		return err
 	}
-	prog, err := progress.New(progress.Options{Mode: opts.progress, Out: opts.stderr, LogDir: filepath.Join(p.Root, ".dockyard", "logs")})
+	opts.atCrash(ws.Close)
+	prog, err := progress.New(progress.Options{Mode: opts.progress, Out: opts.stderr, LogDir: filepath.Join(p.Root, filepath.FromSlash(logDir))})
 	if err != nil {
 		ws.Close()
 		return err
@@ -224,4 +229,26 @@ func plural(n int, word string) string {
 		return word
 	}
 	return word + "s"
+}
+
+// checkReport makes sure, before anything is built, that the report can
+// be written where --report says: a file in a folder that exists and
+// takes new files. The check leaves nothing behind.
+func checkReport(path string) error {
+	if path == "" {
+		return nil
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return usageErrorf("--report %s is a folder; name the file to write", path)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return usageErrorf("--report %s: folder %s does not exist", path, dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return usageErrorf("--report %s: cannot write there: %v", path, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }

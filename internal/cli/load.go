@@ -23,6 +23,9 @@ func (g *globals) loadProject(variant string, tags []string) (*project.Project, 
 	if err != nil {
 		return nil, &usageError{err}
 	}
+	if err := g.prepareDotDir(p.Root); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 

@@ -45,6 +45,10 @@ printed (REF@DIGEST for a registry).`,
 			if opts.input == "" {
 				return usageErrorf("-i FILE is required")
 			}
+			if scheme, _, ok := strings.Cut(opts.to, "://"); ok {
+				return &hintError{usageErrorf("--to %q: a registry is named without %s://", opts.to, scheme),
+					"write HOST[:PORT][/NAMESPACE]; registries on localhost, loopback and private addresses are reached over plain HTTP, others over HTTPS"}
+			}
 			if opts.to != "" && !slices.Contains(config.Engines, opts.to) && !isRegistry(opts.to) {
 				return usageErrorf("--to %q is neither an engine (%s) nor a registry host", opts.to, strings.Join(config.Engines, ", "))
 			}

@@ -7,9 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/dockyard-build/dockyard/internal/publish"
 )
 
 // Exit codes.
@@ -17,6 +21,7 @@ const (
 	exitOK          = 0
 	exitFailure     = 1   // a build or push failed
 	exitUsage       = 2   // bad flags, configuration or project
+	exitBug         = 3   // dockyard panicked: a bug
 	exitInterrupted = 130 // SIGINT or SIGTERM
 )
 
@@ -27,28 +32,45 @@ type globals struct {
 	root   string // --root, else dockyard.yaml's root: the embedded engine's store
 	stdout io.Writer
 	stderr io.Writer
+	// cleanups run when dockyard panics (see atCrash).
+	cleanups []func() error
 }
 
 // Main runs dockyard with args and returns the process's exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	g := &globals{stdout: stdout, stderr: stderr}
-	root := newRootCmd(g)
+	return g.execute(ctx, newRootCmd(g), args)
+}
+
+// execute runs the command line on root. A panic ends in crashed: the
+// cleanup runs, one line says it is a bug, and the exit code is exitBug.
+func (g *globals) execute(ctx context.Context, root *cobra.Command, args []string) (code int) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	defer func() {
+		if v := recover(); v != nil {
+			code = g.crashed(cancel, v, debug.Stack())
+		}
+	}()
 	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(g.stdout)
+	root.SetErr(g.stderr)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
-	code := exitCode(ctx, err)
+	if p, ok := bugError(err); ok {
+		g.reportBug(err.Error(), p.Stack)
+		return exitBug
+	}
 	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintf(stderr, "dockyard: %s\n", line)
+		fmt.Fprintf(g.stderr, "dockyard: %s\n", line)
 	}
 	var h *hintError
 	if errors.As(err, &h) {
-		fmt.Fprintf(stderr, "hint: %s\n", h.hint)
+		fmt.Fprintf(g.stderr, "hint: %s\n", h.hint)
 	}
-	return code
+	return exitCode(ctx, err)
 }
 
 func newRootCmd(g *globals) *cobra.Command {
@@ -58,12 +80,25 @@ func newRootCmd(g *globals) *cobra.Command {
 		Long: `dockyard builds, tags and ships every container image of a multi-component
 repository. It finds the images (pai components, image folders, images listed in
 dockyard.yaml), orders them by their Dockerfiles and declared dependencies, and
-builds them in parallel.`,
+builds them in parallel.
+
+Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
+3 a bug in dockyard (a panic), 130 interrupted.`,
 		Example: `  dockyard plan                      # what would be built, parents first
   dockyard plan -C examples/platform -o dot | dot -Tsvg > graph.svg
   dockyard plan -c ./cluster-config -s rest-server`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			fi, err := os.Stat(g.dir)
+			switch {
+			case err != nil:
+				return usageErrorf("-C %s: no such folder", g.dir)
+			case !fi.IsDir():
+				return usageErrorf("-C %s is not a folder", g.dir)
+			}
+			return nil
+		},
 	}
 	cmd.PersistentFlags().StringVarP(&g.dir, "dir", "C", ".", "repository root")
 	cmd.PersistentFlags().StringVarP(&g.paiDir, "config-dir", "c", "", "pai configuration directory holding services-configuration.yaml")
@@ -99,10 +134,11 @@ func (e *hintError) Unwrap() error { return e.err }
 
 func exitCode(ctx context.Context, err error) int {
 	var u *usageError
+	var dc *publish.DockerConfigError
 	switch {
 	case ctx.Err() != nil:
 		return exitInterrupted
-	case errors.As(err, &u), strings.HasPrefix(err.Error(), "unknown command"),
+	case errors.As(err, &u), errors.As(err, &dc), strings.HasPrefix(err.Error(), "unknown command"),
 		strings.HasPrefix(err.Error(), "unknown flag"), strings.Contains(err.Error(), "accepts "):
 		return exitUsage
 	}

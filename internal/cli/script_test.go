@@ -4,10 +4,8 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/dockyard-build/dockyard/internal/engine/embedded"
@@ -26,7 +24,7 @@ func TestMain(m *testing.M) {
 	}
 	testscript.Main(m, map[string]func(){
 		"dockyard": func() {
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := NotifyContext(context.Background(), os.Stderr, os.Exit)
 			code := Main(ctx, os.Args[1:], os.Stdout, os.Stderr)
 			stop()
 			os.Exit(code)
@@ -43,7 +41,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"registry": cmdRegistry, "image": cmdImage},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"registry": cmdRegistry, "image": cmdImage, "exits": cmdExits},
 		Setup: func(env *testscript.Env) error {
 			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-embedded_") {
 				return setupEmbedded(env)

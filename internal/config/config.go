@@ -198,6 +198,7 @@ func parse(root string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	var ps problems
+	checkPasswordArgs(top, &ps)
 	interpolateNode(top, c.lookup, &ps)
 	checkKeys(top, typeOfConfig, "", &ps)
 	if len(ps) > 0 {
@@ -207,7 +208,7 @@ func parse(root string, data []byte) (*Config, error) {
 		return nil, yamlProblem(FileName, err)
 	}
 	c.applyDefaults()
-	if err := c.validate(top); err != nil {
+	if err := c.validate(root, top); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -217,7 +218,7 @@ func (c *Config) readEnvFiles(root string, names []string, optional bool) error 
 	c.EnvFiles = names
 	var errs []error
 	for _, name := range names {
-		if err := checkWithin(name); err != nil {
+		if err := Inside(root, name); err != nil {
 			errs = append(errs, &Problem{File: FileName, Msg: fmt.Sprintf("env_files: %v", err)})
 			continue
 		}
@@ -250,7 +251,7 @@ func (c *Config) lookup(name string) (string, bool) {
 	return c.Env.Lookup(name)
 }
 
-func (c *Config) validate(top *yaml.Node) error {
+func (c *Config) validate(root string, top *yaml.Node) error {
 	var ps problems
 	if c.Version != 1 {
 		ps.add(FileName, lineOf(top, "version"), "version must be 1 (got %d); start the file with \"version: 1\"", c.Version)
@@ -264,7 +265,7 @@ func (c *Config) validate(top *yaml.Node) error {
 	if !slices.Contains(Caches, c.Cache) {
 		ps.add(FileName, lineOf(top, "cache"), "cache %q is not one of %s", c.Cache, strings.Join(Caches, ", "))
 	}
-	if err := checkWithin(c.Src); err != nil {
+	if err := Inside(root, c.Src); err != nil {
 		ps.add(FileName, lineOf(top, "src"), "src: %v", err)
 	}
 	c.validateTags(top, &ps)
@@ -289,20 +290,11 @@ func (c *Config) validate(top *yaml.Node) error {
 			seen[im.Name] = im.Line
 		}
 		for _, p := range []string{im.Context, im.Dockerfile, im.Pre, im.Post} {
-			if err := checkWithin(p); err != nil {
+			if err := Inside(root, p); err != nil {
 				ps.add(FileName, im.Line, "image %s: %v", im.Name, err)
 				break
 			}
 		}
 	}
 	return ps.err()
-}
-
-// checkWithin rejects a path that is absolute or leaves the repository.
-func checkWithin(p string) error {
-	clean := filepath.Clean(filepath.FromSlash(p))
-	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
-		return fmt.Errorf("path %q escapes the repository", p)
-	}
-	return nil
 }

@@ -40,6 +40,11 @@ func ReadEnvFile(path, name string, into *Env) error {
 	if err != nil {
 		return err
 	}
+	return parseEnv(data, name, into)
+}
+
+// parseEnv reads the lines of a .env file, as ReadEnvFile describes.
+func parseEnv(data []byte, name string, into *Env) error {
 	var ps problems
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {

@@ -74,6 +74,9 @@ func newStage(lex *shell.Lex, vars env, declared map[string]string, index int, s
 	if res.Result == "" {
 		return Stage{}, at(st.Location, "FROM %s expands to an empty name; %s", st.BaseName, unsetHint(res, vars, declared))
 	}
+	if msg := undefinedMsg("FROM "+st.BaseName, st.BaseName, res, declared); msg != "" {
+		return Stage{}, at(st.Location, "%s", msg)
+	}
 	s.Base = res.Result
 	if st.Platform != "" {
 		res, err := lex.ProcessWordWithMatches(st.Platform, vars)
@@ -82,6 +85,9 @@ func newStage(lex *shell.Lex, vars env, declared map[string]string, index int, s
 		}
 		if res.Result == "" {
 			return Stage{}, at(st.Location, "FROM --platform=%s expands to an empty platform; %s", st.Platform, unsetHint(res, vars, declared))
+		}
+		if msg := undefinedMsg("FROM --platform="+st.Platform, st.Platform, res, declared); msg != "" {
+			return Stage{}, at(st.Location, "%s", msg)
 		}
 		s.Platform = res.Result
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/dockyard-build/dockyard/internal/aside"
 )
 
 // StatCacheFile is where the stat cache lives, relative to the root.
@@ -69,15 +71,48 @@ type statCacheFile struct {
 // load reads the cache; a missing or unreadable one starts empty.
 func (c *statCache) load() {
 	c.entries = map[string]*cached{}
-	f, err := os.Open(c.path)
+	data, err := readStatCache(c.path)
+	if err == nil && data.Version == statCacheVersion && data.Entries != nil {
+		c.run, c.entries = data.Run+1, data.Entries
+	}
+}
+
+func readStatCache(path string) (*statCacheFile, error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return
+		return nil, err
 	}
 	defer f.Close()
 	var data statCacheFile
-	if gob.NewDecoder(bufio.NewReader(f)).Decode(&data) == nil && data.Version == statCacheVersion && data.Entries != nil {
-		c.run, c.entries = data.Run+1, data.Entries
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&data); err != nil {
+		return nil, err
 	}
+	return &data, nil
+}
+
+// RepairStatCache checks the stat cache of the repository at root and
+// moves a damaged one aside: a folder or anything but a file in its place,
+// or content that does not decode. The run then starts a fresh one. A
+// cache of another format version is not damage: the next save replaces
+// it. It returns nil when the cache is sound or absent.
+func RepairStatCache(root string) (*aside.Moved, error) {
+	path := filepath.Join(root, filepath.FromSlash(StatCacheFile))
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("reading the stat cache: %w", err)
+	case !fi.Mode().IsRegular():
+		return aside.Fix(root, StatCacheFile, fmt.Errorf("%s is %s, not a file", StatCacheFile, aside.Kind(fi.Mode())))
+	}
+	if _, err := readStatCache(path); err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("reading the stat cache: %w", err)
+		}
+		return aside.Fix(root, StatCacheFile, fmt.Errorf("%s is damaged: %w", StatCacheFile, err))
+	}
+	return nil, nil
 }
 
 // get returns the remembered digest of rel if its stat is unchanged.

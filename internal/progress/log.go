@@ -70,7 +70,7 @@ func (p *Progress) Log(task string) io.WriteCloser {
 		if t.created {
 			flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 		}
-		f, err := os.OpenFile(p.LogPath(task), flag, 0o644)
+		f, err := p.logs.OpenFile(safeName(task)+".log", flag, 0o644)
 		if err != nil {
 			t.fail(fmt.Errorf("opening log of %s: %w", task, err))
 		} else {

@@ -54,6 +54,9 @@ type Progress struct {
 	r      renderer
 	tasks  map[string]*task
 	closed bool
+	// logs is LogDir: log files are opened through it, so that a symlink
+	// in its place never leads a log out of it.
+	logs *os.Root
 
 	stop chan struct{}  // closed by Close to end the ticker
 	done sync.WaitGroup // the ticker goroutine
@@ -85,12 +88,17 @@ func New(opts Options) (*Progress, error) {
 	default:
 		return nil, fmt.Errorf("unknown progress mode %q (want one of %s)", opts.Mode, strings.Join(Modes, ", "))
 	}
+	p := &Progress{opts: opts, mode: mode, tasks: map[string]*task{}, stop: make(chan struct{})}
 	if opts.LogDir != "" {
 		if err := os.MkdirAll(opts.LogDir, 0o755); err != nil {
 			return nil, fmt.Errorf("creating log directory: %w", err)
 		}
+		logs, err := os.OpenRoot(opts.LogDir)
+		if err != nil {
+			return nil, fmt.Errorf("opening log directory: %w", err)
+		}
+		p.logs = logs
 	}
-	p := &Progress{opts: opts, mode: mode, tasks: map[string]*task{}, stop: make(chan struct{})}
 	switch mode {
 	case TTY:
 		p.r = newTTY(opts.Out, opts.Now, widthFunc(opts.Out, opts.Width))
@@ -202,6 +210,9 @@ func (p *Progress) Close() error {
 		if err := t.closeFile(); err != nil && first == nil {
 			first = err
 		}
+	}
+	if p.logs != nil {
+		p.logs.Close()
 	}
 	p.mu.Unlock()
 	close(p.stop)

@@ -19,6 +19,9 @@ const dockerfileExt = ".dockerfile"
 // build/*.dockerfile), an image folder (it has image.yaml), or both.
 func (p *Project) discoverSrc() error {
 	src := p.Config.Src
+	if err := p.inside(src, Pos{File: src}, "src folder"); err != nil {
+		return err
+	}
 	entries, err := os.ReadDir(p.Abs(src))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -54,9 +57,13 @@ func (p *Project) addComponent(dir string) error {
 	c := &Component{Name: strings.ToLower(path.Base(dir)), Dir: dir}
 	chosen := map[string]*Image{}
 	var names []string
+	var errs []error
 	for _, e := range entries {
-		name, variant, ok := p.splitDockerfileName(e.Name())
-		if e.IsDir() || !ok {
+		name, variant, err := p.dockerfileName(build, e)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		if name == "" {
 			continue
 		}
 		file := path.Join(build, e.Name())
@@ -84,7 +91,6 @@ func (p *Project) addComponent(dir string) error {
 			return &config.Problem{File: im.Dockerfile, Msg: fmt.Sprintf("image %q is also declared by %s; image names must be unique", name, old.Dockerfile)}
 		}
 	}
-	var errs []error
 	for _, name := range names {
 		c.Images = append(c.Images, name)
 		if err := p.addImage(chosen[name]); err != nil {
@@ -92,7 +98,7 @@ func (p *Project) addComponent(dir string) error {
 		}
 	}
 	for _, f := range []string{"component.dep", "components.dep"} {
-		deps, err := readDeps(p.Abs(path.Join(build, f)), path.Join(build, f))
+		deps, err := p.readDepsInside(path.Join(build, f))
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -121,24 +127,11 @@ func (p *Project) variantRank(variant string) int {
 	return 1
 }
 
-// splitDockerfileName splits "<name>[.<variant>].dockerfile". Only a
-// known variant is a suffix (common, k8s, yarn, those of variants: in
-// dockyard.yaml and the selected one): "drivers-384.111.dockerfile" is
-// the image drivers-384.111.
-func (p *Project) splitDockerfileName(file string) (name, variant string, ok bool) {
-	base, ok := strings.CutSuffix(file, dockerfileExt)
-	if !ok || base == "" {
-		return "", "", false
-	}
-	if i := strings.LastIndexByte(base, '.'); i > 0 && p.knownVariant(strings.ToLower(base[i+1:])) {
-		return strings.ToLower(base[:i]), strings.ToLower(base[i+1:]), true
-	}
-	return strings.ToLower(base), "", true
-}
-
 // builtinVariants are the suffixes pai's component Dockerfiles use.
 var builtinVariants = []string{"common", "k8s", "yarn"}
 
+// knownVariant reports whether v is a variant suffix: common, k8s, yarn,
+// those of variants: in dockyard.yaml and the selected one.
 func (p *Project) knownVariant(v string) bool {
 	return v == p.Variant || slices.Contains(builtinVariants, v) || slices.Contains(p.Config.Variants, v)
 }
@@ -190,11 +183,17 @@ func (p *Project) addFolder(dir string) error {
 	if df == "" {
 		return &config.Problem{File: spec, Msg: "image folder has no Dockerfile beside image.yaml"}
 	}
+	if err := p.inside(spec, Pos{File: spec}, "image.yaml"); err != nil {
+		return err
+	}
 	f, err := config.LoadImageFile(p.Abs(spec), spec)
 	if err != nil {
 		return err
 	}
-	name := strings.ToLower(path.Base(dir))
+	name := path.Base(dir)
+	if err := checkFolderName(spec, name); err != nil {
+		return err
+	}
 	im := &Image{
 		Name: name, Kind: KindFolder, Component: name, Dockerfile: df, Context: dir,
 		CopyList: f.CopyList, Declared: Pos{File: spec},

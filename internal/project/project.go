@@ -104,6 +104,7 @@ type Project struct {
 	comps  map[string]*Component
 	// variantFiles are the Dockerfiles of variants not selected.
 	variantFiles []VariantImage
+	paths        *config.Paths // checks that paths stay in the repository
 }
 
 // VariantImage is a Dockerfile of a variant that was not selected.
@@ -140,6 +141,7 @@ func Load(root string, cfg *config.Config, variant string) (*Project, error) {
 	}
 	add(p.discoverSrc())
 	add(p.addExplicit())
+	add(p.checkPaths())
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

@@ -53,7 +53,7 @@ func (p *Project) parse(im *Image) (*dockerfile.File, error) {
 		return nil, fmt.Errorf("reading %s: %w", im.Dockerfile, err)
 	}
 	args := map[string]string{}
-	for _, k := range p.Config.Env.Keys {
+	for _, k := range withoutPasswords(p.Config) {
 		args[k] = p.Config.Env.Values[k]
 	}
 	for k, v := range p.Config.Args {
@@ -64,6 +64,9 @@ func (p *Project) parse(im *Image) (*dockerfile.File, error) {
 	}
 	f, err := dockerfile.Parse(im.Dockerfile, data, args, im.Target)
 	if err != nil {
+		return nil, err
+	}
+	if err := refusePasswordArgs(im, data, f, p.Config); err != nil {
 		return nil, err
 	}
 	// Only the args the Dockerfile declares have an effect: they alone

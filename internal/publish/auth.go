@@ -64,7 +64,7 @@ func (k *Keychain) ResolveContext(ctx context.Context, target authn.Resource) (a
 	if k.docker != nil {
 		a, err := authn.Resolve(ctx, k.docker, target)
 		if err != nil {
-			return nil, err
+			return nil, &DockerConfigError{Err: err}
 		}
 		if a != authn.Anonymous {
 			k.note(host, "the docker config")

@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/dockyard-build/dockyard/internal/config"
 )
@@ -116,5 +118,27 @@ func TestCredentials(t *testing.T) {
 				t.Errorf("credentials from %q, want %q", got, tt.wantFrom)
 			}
 		})
+	}
+}
+
+// TestMalformedDockerConfig checks that a docker config that does not
+// parse is reported as such, at once, not as a registry that does not
+// answer after retries.
+func TestMalformedDockerConfig(t *testing.T) {
+	dir := isolate(t)
+	writeFile(t, filepath.Join(dir, "config.json"), `{"auths": {"x": `, 0o600)
+	host, _ := newRegistry(t)
+	p := newPusher(t, Options{Keychain: NewKeychain(nil, nil), Backoff: remote.Backoff{Duration: time.Second, Factor: 1, Steps: 3}})
+	start := time.Now()
+	_, err := p.Push(t.Context(), randomImage(t, 1), []string{host + "/ns/app:1"})
+	var ce *DockerConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v (%T), want a *DockerConfigError", err, err)
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, "reading the docker config for credentials: ") || !strings.Contains(msg, filepath.Join(dir, "config.json")) {
+		t.Errorf("err = %q, want it to name the docker config", msg)
+	}
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("took %s: the error was retried", took)
 	}
 }

@@ -47,10 +47,24 @@ func (e *UnreachableError) Error() string {
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
+// DockerConfigError is a docker config (~/.docker/config.json or
+// $DOCKER_CONFIG/config.json) that cannot be read, or a credential helper
+// it names that fails: the user's configuration, not the registry.
+type DockerConfigError struct{ Err error }
+
+func (e *DockerConfigError) Error() string {
+	return fmt.Sprintf("reading the docker config for credentials: %v", e.Err)
+}
+
+func (e *DockerConfigError) Unwrap() error { return e.Err }
+
 // transient reports whether a failed request is worth another try: the
 // network failed or the registry went away for a moment.
 func transient(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	if _, ok := errors.AsType[*DockerConfigError](err); ok {
 		return false
 	}
 	if t, ok := errors.AsType[interface {
@@ -72,6 +86,9 @@ func (p *Pusher) explain(ctx context.Context, ref name.Reference, took time.Dura
 	host := ref.Context().RegistryStr()
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
+	}
+	if ce, ok := errors.AsType[*DockerConfigError](err); ok {
+		return ce
 	}
 	if te, ok := errors.AsType[*transport.Error](err); ok && (te.StatusCode == http.StatusUnauthorized || te.StatusCode == http.StatusForbidden) {
 		return &AuthError{Registry: host, From: p.keys.From(host), Status: te.StatusCode}

@@ -11,6 +11,7 @@ package sched
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"sync"
 )
 
@@ -203,7 +204,7 @@ func (r *run) call(n *node) (Status, error) {
 		r.opts.OnStart(n.id)
 		r.mu.Unlock()
 	}
-	err := r.fn(r.ctx, n.id)
+	err := r.safeCall(n.id)
 	switch {
 	case err == nil:
 		return Succeeded, nil
@@ -213,6 +214,26 @@ func (r *run) call(n *node) (Status, error) {
 		return Failed, err
 	}
 }
+
+// safeCall calls fn; a panic in it fails the task with a *PanicError, so
+// that the run ends as after any failure, its cleanup included, instead of
+// taking the process down.
+func (r *run) safeCall(id string) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return r.fn(r.ctx, id)
+}
+
+// PanicError is a task that panicked: a bug. Stack is where it panicked.
+type PanicError struct {
+	Value any
+	Stack []byte
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
 // finish records n's outcome, cancels the run on a fail-fast failure, tells
 // OnDone, and then releases n's dependents.

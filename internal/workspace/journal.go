@@ -139,6 +139,12 @@ func loadJournal(r *os.Root) (map[string]*entry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the journal: %w", err)
 	}
+	return parseJournal(data)
+}
+
+// parseJournal replays a journal's records. A record naming a path that is
+// not plainly inside the root is skipped: nothing acts on it.
+func parseJournal(data []byte) (map[string]*entry, error) {
 	entries := map[string]*entry{}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(nil, 1<<20)

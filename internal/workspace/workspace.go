@@ -21,9 +21,12 @@ import (
 	"sync"
 )
 
+// Dir is dockyard's own folder under the repository root.
+const Dir = ".dockyard"
+
 // Files and folders dockyard owns under the repository root.
 const (
-	stateDir    = ".dockyard"
+	stateDir    = Dir
 	lockFile    = ".dockyard/lock"
 	journalFile = ".dockyard/journal"
 	tmpDir      = ".dockyard/tmp"

@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/dockyard-build/dockyard/internal/aside"
+	"github.com/dockyard-build/dockyard/internal/inputs"
+	"github.com/dockyard-build/dockyard/internal/state"
+	"github.com/dockyard-build/dockyard/internal/workspace"
+)
+
+// dockyard's folders under the repository root.
+const (
+	dotDir = workspace.Dir
+	logDir = dotDir + "/logs"
+)
+
+// checkDotDir refuses a .dockyard folder, or its logs folder, that is a
+// symlink: what dockyard writes there would land wherever it points,
+// outside the repository.
+func checkDotDir(root string) error {
+	for _, rel := range []string{dotDir, logDir} {
+		path := filepath.Join(root, filepath.FromSlash(rel))
+		fi, err := os.Lstat(path)
+		if err != nil || fi.Mode().Type() != fs.ModeSymlink {
+			continue
+		}
+		target, _ := os.Readlink(path)
+		return &hintError{usageErrorf("%s is a symlink (to %s); dockyard writes its state only into a folder of the repository", rel, target),
+			"remove the symlink: dockyard makes the folder itself"}
+	}
+	return nil
+}
+
+// prepareDotDir checks .dockyard (see checkDotDir) and moves a damaged
+// state database or stat cache aside with a warning: both are caches, and
+// the run starts fresh ones.
+func (g *globals) prepareDotDir(root string) error {
+	if err := checkDotDir(root); err != nil {
+		return err
+	}
+	for _, repair := range []func(string) (*aside.Moved, error){state.Repair, inputs.RepairStatCache} {
+		moved, err := repair(root)
+		if err != nil {
+			return err
+		}
+		if moved != nil {
+			fmt.Fprintf(g.stderr, "warning: %s\n", moved)
+		}
+	}
+	return nil
+}
