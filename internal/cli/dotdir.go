@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -42,6 +43,9 @@ func (g *globals) prepareDotDir(root string) error {
 	if err := checkDotDir(root); err != nil {
 		return err
 	}
+	if err := ignoreDotDir(root); err != nil {
+		return err
+	}
 	for _, repair := range []func(string) (*aside.Moved, error){state.Repair, inputs.RepairStatCache} {
 		moved, err := repair(root)
 		if err != nil {
@@ -52,4 +56,25 @@ func (g *globals) prepareDotDir(root string) error {
 		}
 	}
 	return nil
+}
+
+// ignoreDotDir makes .dockyard, when it is not there, with a .gitignore
+// of "*", so that no repository's git status shows dockyard's state.
+func ignoreDotDir(root string) error {
+	dir := filepath.Join(root, filepath.FromSlash(dotDir))
+	if _, err := os.Lstat(filepath.Join(dir, ".gitignore")); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating %s: %w", dotDir, err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, ".gitignore"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("creating %s/.gitignore: %w", dotDir, err)
+	}
+	_, err = f.WriteString("# dockyard's state, logs and caches: never committed.\n*\n")
+	return errors.Join(err, f.Close())
 }
