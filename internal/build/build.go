@@ -28,6 +28,9 @@ type Options struct {
 	Jobs      int
 	KeepGoing bool
 	NoCache   bool
+	// RerunHooks runs every component's copies and hooks, even those whose
+	// inputs did not change.
+	RerunHooks bool
 }
 
 // Runner holds what one run uses.
@@ -92,6 +95,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	}
 	if err := r.keys.start(ctx, r.Incremental, r.Plan); err != nil {
 		return err
+	}
+	if inc := r.Incremental; inc != nil && !r.Options.NoCache {
+		if r.keys.steady, err = inc.steady(ctx, r.Plan, r.keys.preds, r.Options.RerunHooks); err != nil {
+			return err
+		}
 	}
 	var list []sched.Task
 	for _, t := range tasks {

@@ -99,7 +99,23 @@ func (inc *Incremental) Predict(ctx context.Context, pl *plan.Plan) (map[string]
 			im.Key = p.Key
 		}
 	}
-	return preds, nil
+	return preds, inc.predictHooks(ctx, pl, preds)
+}
+
+// predictHooks says, for the images of components with copies or hooks,
+// whether a build would run them.
+func (inc *Incremental) predictHooks(ctx context.Context, pl *plan.Plan, preds map[string]*Prediction) error {
+	steady, err := inc.steady(ctx, pl, preds, false)
+	if err != nil {
+		return err
+	}
+	for i := range pl.Images {
+		im := &pl.Images[i]
+		if c := inc.Project.Component(im.Component); im.Kind == project.KindComponent && busy(c) {
+			im.Hooks = map[bool]string{true: "skip", false: "run"}[steady[im.Component]]
+		}
+	}
+	return nil
 }
 
 // listAbove is how many images make listing the engine's images cheaper

@@ -140,6 +140,11 @@ func (t *task) takeKey(ctx context.Context) (*current, error) {
 	var cur *current
 	err := r.timed("inputs", []string{im.Name}, func() error {
 		var err error
+		if r.keys.steady[im.Component] && im.Kind == project.KindComponent {
+			if cur, err = r.Incremental.lastInputs(im); cur != nil || err != nil {
+				return err
+			}
+		}
 		cur, err = r.Incremental.take(ctx, im, parents)
 		return err
 	})
@@ -198,7 +203,7 @@ func (t *task) reuse(ctx context.Context, cur *current, out io.Writer) (bool, er
 		t.because(out, d.reason)
 		return false, nil
 	}
-	if d.reuse == nil || !unchanged(d, cur, r.keys.preds[im.Name], im.Refs) {
+	if d.reuse == nil || !unchanged(d, cur, r.keys.preds[im.Name], im.Refs, inc.hookEnvOf(im)) {
 		if err := inc.record(im, cur, r.keys.preds[im.Name], id, built); err != nil {
 			return false, err
 		}

@@ -128,7 +128,7 @@ func withTag(ref string) string {
 func (inc *Incremental) record(im *plan.Image, cur *current, pred *Prediction, id string, built time.Time) error {
 	rec := &state.Record{
 		Result: state.Result{Image: im.Name, ID: id, Refs: im.Refs, Built: built.UTC()},
-		Key:    cur.key, Inputs: cur.inputs,
+		Key:    cur.key, Inputs: cur.inputs, HookEnv: inc.hookEnvOf(im),
 	}
 	manifests := []inputs.Manifest{cur.manifest}
 	if pred != nil {
@@ -140,15 +140,16 @@ func (inc *Incremental) record(im *plan.Image, cur *current, pred *Prediction, i
 
 // unchanged reports whether an image's stored record already says what
 // reusing it would record.
-func unchanged(d decision, cur *current, pred *Prediction, refs []string) bool {
+func unchanged(d decision, cur *current, pred *Prediction, refs []string, hookEnv string) bool {
 	r := d.rec
 	return r != nil && r.Key == cur.key && r.ID == d.reuse.ID && slices.Equal(r.Refs, refs) &&
-		(pred == nil || r.SourceKey == pred.Key)
+		(pred == nil || r.SourceKey == pred.Key) && r.HookEnv == hookEnv
 }
 
 // runKeys is what a run learns of input keys as it goes.
 type runKeys struct {
-	preds map[string]*Prediction // source keys, taken before anything runs
+	preds  map[string]*Prediction // source keys, taken before anything runs
+	steady map[string]bool        // components whose steps are skipped
 
 	mu    sync.Mutex
 	keys  map[string]string // input keys taken so far

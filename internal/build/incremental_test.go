@@ -135,7 +135,9 @@ func write(t *testing.T, root, rel, content string) {
 
 func (f *fixture) plan() (*project.Project, *plan.Plan) {
 	f.t.Helper()
-	p, err := project.Load(f.root, config.Default(), "")
+	cfg := config.Default()
+	cfg.Hooks.Env = []string{"STAMP"}
+	p, err := project.Load(f.root, cfg, "")
 	if err != nil {
 		f.t.Fatal(err)
 	}

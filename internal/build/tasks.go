@@ -9,6 +9,7 @@ import (
 
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
+	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/workspace"
 )
 
@@ -105,6 +106,29 @@ func (r *Runner) addHookOnly(comps map[string][]string) {
 	}
 }
 
+// skipped reports, for a component's step, whether the component is
+// steady: its copies and hooks are skipped, and says so in the task's log
+// and the report.
+func (t *task) skipped() bool {
+	steady := t.r.keys.steady[t.component.Name]
+	if !busy(t.component) {
+		return steady
+	}
+	status := HooksRan
+	if steady {
+		status = HooksSkipped
+		if t.id == preID(t.component.Name) {
+			out, closeLog := t.r.logTo(t.id)
+			fmt.Fprintln(out, "copies and hooks skipped: their inputs did not change since they last ran")
+			closeLog()
+		}
+	}
+	for _, name := range t.images {
+		t.r.Report.Update(name, func(ri *report.Image) { ri.Hooks = status })
+	}
+	return steady
+}
+
 // visible reports whether the task is worth a line of progress.
 func (t *task) visible() bool {
 	if t.image != nil {
@@ -150,6 +174,9 @@ func (t *task) claims() []string {
 // of generated/) into dependency/<dep>, then runs the pre-build hook.
 func (t *task) runPre(ctx context.Context) error {
 	ws, c := t.r.Workspace, t.component
+	if t.skipped() {
+		return nil
+	}
 	err := t.r.timed("dependencies", t.images, func() error {
 		for _, d := range c.Deps {
 			dep := t.r.Project.Component(d.Name)
@@ -184,6 +211,9 @@ func (t *task) runPre(ctx context.Context) error {
 // .dockyard/artifacts/<component>, and removes the dependency copies.
 func (t *task) runPost(ctx context.Context) error {
 	c := t.component
+	if t.skipped() {
+		return nil
+	}
 	if err := t.hook(ctx, "post-hook", c.PostHook); err != nil {
 		return err
 	}
@@ -215,11 +245,7 @@ func (t *task) runHook(ctx context.Context, phase, script, dir string, env ...st
 		return nil
 	}
 	reg := t.r.Project.Config.Registry
-	env = append(env,
-		"DOCKYARD_IMAGE_TAG="+reg.Tag,
-		"DOCKYARD_REGISTRY="+reg.Domain,
-		"DOCKYARD_NAMESPACE="+reg.Namespace,
-	)
+	env = append(env, hookVars(reg.Tag, reg.Domain, reg.Namespace)...)
 	out, closeLog := t.r.logTo(t.id)
 	defer closeLog()
 	return t.r.timed(phase, t.images, func() error {

@@ -27,13 +27,14 @@ const failureTail = 20
 type buildOptions struct {
 	*globals
 	selectOptions
-	jobs      int
-	keepGoing bool
-	noCache   bool
-	push      bool
-	engine    string
-	progress  string
-	report    string
+	jobs       int
+	keepGoing  bool
+	noCache    bool
+	rerunHooks bool
+	push       bool
+	engine     string
+	progress   string
+	report     string
 }
 
 func newBuildCmd(g *globals, runF func(context.Context, *buildOptions) error) *cobra.Command {
@@ -83,6 +84,7 @@ log is kept in .dockyard/logs/.`,
 	f.IntVarP(&opts.jobs, "jobs", "j", 0, "images built at once (default: jobs from dockyard.yaml, else the number of CPUs plus one)")
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
+	f.BoolVar(&opts.rerunHooks, "rerun-hooks", false, "run every component's copies and hooks, even those whose inputs did not change")
 	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
 	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
@@ -147,7 +149,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	rep.EngineReason = why
 	r := &build.Runner{
 		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep,
-		Options: build.Options{Jobs: jobs, KeepGoing: opts.keepGoing, NoCache: opts.noCache},
+		Options: build.Options{Jobs: jobs, KeepGoing: opts.keepGoing, NoCache: opts.noCache, RerunHooks: opts.rerunHooks},
 	}
 	r.Incremental = inc
 	if push != nil {

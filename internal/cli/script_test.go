@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/engine/embedded"
+	"github.com/dockyard-build/dockyard/internal/state"
 	"github.com/dockyard-build/dockyard/internal/testenv"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -61,19 +63,22 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// removeImages removes the images a script built, found by the label
-// dockyard puts on them and the names of the script's Dockerfiles.
+// removeImages removes the images a script built: those carrying the
+// checkout identity of a repository under dir (each .dockyard/state.db),
+// never an image of another script or test that happens to share a name.
 func removeImages(dir string) {
-	var names []string
+	var checkouts []string
 	filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".dockerfile")) {
-			name := strings.TrimSuffix(filepath.Base(path), ".dockerfile")
-			names = append(names, strings.Split(name, ".")[0])
+		if err == nil && d.Name() == "state.db" && filepath.Base(filepath.Dir(path)) == ".dockyard" {
+			root := filepath.Dir(filepath.Dir(path))
+			if id, err := state.Open(root, "docker").Checkout(false); err == nil && id != "" {
+				checkouts = append(checkouts, id)
+			}
 		}
 		return nil
 	})
-	for _, n := range names {
-		ids, _ := exec.Command("docker", "images", "-q", "--filter", "label=dev.dockyard.image="+n).Output()
+	for _, c := range checkouts {
+		ids, _ := exec.Command("docker", "images", "-q", "--filter", "label="+engine.LabelRepository+"="+c).Output()
 		for _, id := range strings.Fields(string(ids)) {
 			exec.Command("docker", "image", "rm", "-f", id).Run()
 		}

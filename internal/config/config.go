@@ -51,6 +51,8 @@ type Config struct {
 	// External are path.Match patterns of references that never name a
 	// project image, whatever the matching rule says ("python:*").
 	External []string `yaml:"external"`
+	// Hooks says which components' hooks cannot be skipped by their inputs.
+	Hooks Hooks `yaml:"hooks"`
 	// Root is the embedded engine's store; empty means its default.
 	Root string `yaml:"root"`
 
@@ -64,6 +66,17 @@ type Config struct {
 	Commit string `yaml:"-"`
 	// Override, set from --tag, replaces the default tags (see TagsFor).
 	Override []string `yaml:"-"`
+}
+
+// Hooks tunes when components' hooks run. A hook runs when its inputs
+// changed since its last successful run: the component's files, what it
+// copies in, and its environment.
+type Hooks struct {
+	// Always lists components whose hooks run every time: they read the
+	// network or the clock.
+	Always []string `yaml:"always"`
+	// Env lists the variables hooks read: a change reruns them.
+	Env []string `yaml:"env"`
 }
 
 // Image is an image declared in dockyard.yaml.

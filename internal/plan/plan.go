@@ -54,6 +54,10 @@ type Image struct {
 	Key    string `json:"key,omitempty"`
 	Status string `json:"status,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// Hooks says, for an image of a component with copies or hooks,
+	// whether a build would run them ("run") or skip them because their
+	// inputs did not change ("skip"); the caller fills it in.
+	Hooks string `json:"hooks,omitempty"`
 
 	keyRefs []string // references waiting for the input key
 }

@@ -75,6 +75,9 @@ func (pl *Plan) writeText(w io.Writer) error {
 			status += ": " + im.Reason
 		}
 		field("status", status)
+		if im.Hooks == "skip" {
+			field("hooks", "skipped: their inputs did not change")
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

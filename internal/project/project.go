@@ -145,11 +145,29 @@ func Load(root string, cfg *config.Config, variant string) (*Project, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	if err := p.checkHooksAlways(); err != nil {
+		return nil, err
+	}
 	sort.Slice(p.Images, func(i, j int) bool { return p.Images[i].Name < p.Images[j].Name })
 	if err := p.resolve(); err != nil {
 		return nil, err
 	}
 	return p, nil
+}
+
+// checkHooksAlways refuses hooks.always names that are no component.
+func (p *Project) checkHooksAlways() error {
+	var errs []error
+	for _, name := range p.Config.Hooks.Always {
+		if p.comps[name] == nil {
+			msg := fmt.Sprintf("hooks.always: unknown component %q", name)
+			if s := graph.Suggest(name, p.componentNames()); len(s) > 0 {
+				msg += fmt.Sprintf(" (did you mean %q?)", s[0])
+			}
+			errs = append(errs, &config.Problem{File: config.FileName, Msg: msg})
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // addImage registers an image, refusing a second image of the same name.

@@ -62,6 +62,9 @@ type Image struct {
 	Reason    string   `json:"reason,omitempty"`
 	Engine    string   `json:"engine"`
 	Platform  string   `json:"platform,omitempty"`
+	// Hooks says whether the component's copies and hooks ran ("ran") or
+	// were skipped because their inputs did not change ("skipped").
+	Hooks string `json:"hooks,omitempty"`
 	// Phases holds seconds per phase: "dependencies", "pre-hook", "inputs"
 	// (taking the input key), "build", "post-hook"; the component's phases
 	// are counted on each of its images.

@@ -48,6 +48,9 @@ type Record struct {
 	// key. Plan compares its own prediction with it.
 	SourceKey string        `json:"sourceKey"`
 	Source    inputs.Inputs `json:"source"`
+	// HookEnv is the key of what the component's hooks saw besides its
+	// files when they last ran for this build (see build's hook skipping).
+	HookEnv string `json:"hookEnv,omitempty"`
 }
 
 // Store is the state of one engine in one repository. Its methods are safe
