@@ -2,14 +2,7 @@ package build
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/http"
-
-	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -24,7 +17,7 @@ const CacheTagPrefix = "dockyard-"
 // of building it (cache: registry).
 type RegistryCache struct {
 	Registry config.Registry
-	Keychain authn.Keychain
+	Keychain *publish.Keychain
 	Pusher   *publish.Pusher
 }
 
@@ -42,16 +35,10 @@ func (c *RegistryCache) Pull(ctx context.Context, eng engine.Engine, image, key,
 	if !ok {
 		return "", nil
 	}
-	cached, err := name.ParseReference(c.Ref(image, key))
-	if err != nil {
+	cached := c.Ref(image, key)
+	img, found, err := publish.Fetch(ctx, cached, c.Keychain)
+	if err != nil || !found {
 		return "", err
-	}
-	img, err := remote.Image(cached, remote.WithContext(ctx), remote.WithAuthFromKeychain(c.Keychain))
-	if terr, ok := errors.AsType[*transport.Error](err); ok && terr.StatusCode == http.StatusNotFound {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", cached, err)
 	}
 	cfg, err := img.ConfigFile()
 	if err != nil {
@@ -74,12 +61,7 @@ func (c *RegistryCache) Pull(ctx context.Context, eng engine.Engine, image, key,
 // Has reports whether the registry keeps an image for an input key. A
 // registry that does not answer has none.
 func (c *RegistryCache) Has(ctx context.Context, image, key string) (bool, error) {
-	ref, err := name.ParseReference(c.Ref(image, key))
-	if err != nil {
-		return false, err
-	}
-	_, err = remote.Head(ref, remote.WithContext(ctx), remote.WithAuthFromKeychain(c.Keychain))
-	return err == nil, nil
+	return publish.Has(ctx, c.Ref(image, key), c.Keychain), nil
 }
 
 // Push keeps the engine's image id, built for image, in the registry for

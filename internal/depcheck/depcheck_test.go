@@ -1,5 +1,6 @@
-// Package depcheck holds a test that keeps the direction of dependencies
-// between dockyard's packages as docs/architecture.md draws it.
+// Package depcheck holds tests that keep the direction of dependencies
+// between dockyard's packages, and the third-party code each may reach, as
+// docs/architecture.md draws them.
 package depcheck
 
 import (
@@ -13,82 +14,134 @@ import (
 	"testing"
 )
 
-const module = "github.com/dockyard-build/dockyard/internal/"
+const module = "github.com/dockyard-build/dockyard/"
 
-// imports maps each internal package (e.g. "engine/docker") to the internal
-// packages its non-test files import.
+// layers puts every internal package on a level: a package imports, even
+// through others, only packages of lower levels. A new package must be
+// placed here, or the test fails.
+var layers = map[string]int{
+	"graph": 0, "sched": 0, "report": 0, "progress": 0, "workspace": 0, "testenv": 0,
+	"dockerfile": 0, "aside": 0, "publish/archive": 0, "engine": 0,
+	"config": 1, "inputs": 1,
+	"project": 2, "state": 2, "publish": 2,
+	"engine/docker": 2, "engine/embedded": 2, "engine/buildkit": 2, "engine/enginetest": 2,
+	"plan":  3,
+	"build": 4,
+	"cli":   5,
+}
+
+// thirdParty limits who may import some third-party code: an import path
+// prefix, and the packages allowed to import it.
+var thirdParty = []struct {
+	prefix  string
+	allowed []string
+}{
+	{"github.com/containers/", []string{"engine/embedded"}},
+	{"github.com/moby/moby/", []string{"engine/docker", "cli"}},
+	{"github.com/moby/buildkit/client", []string{"engine/buildkit"}},
+	{"github.com/moby/buildkit/session", []string{"engine/docker", "engine/buildkit"}},
+	{"github.com/moby/buildkit/frontend/dockerfile/", []string{"dockerfile"}},
+	{"github.com/google/go-containerregistry/pkg/v1/remote", []string{"publish", "engine/buildkit"}},
+	{"net/http", []string{"publish", "engine/docker", "engine/buildkit"}},
+}
+
+// pure packages decide from what they are given: no network, no engine.
+var pure = []string{"graph", "sched", "plan"}
+
+// imports maps each package (e.g. "internal/engine/docker", "cmd/dockyard")
+// to the packages its non-test files import: internal ones as their path
+// under internal/, others as they are.
 func imports(t *testing.T) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
-	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
-		if err != nil {
-			return err
-		}
-		pkg := filepath.ToSlash(filepath.Dir(strings.TrimPrefix(path, "../")))
-		for _, imp := range f.Imports {
-			p, _ := strconv.Unquote(imp.Path.Value)
-			if dep, ok := strings.CutPrefix(p, module); ok && !slices.Contains(out[pkg], dep) {
-				out[pkg] = append(out[pkg], dep)
+	for _, top := range []string{"../../internal", "../../cmd"} {
+		err := filepath.WalkDir(top, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
 			}
+			f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+			if err != nil {
+				return err
+			}
+			pkg := strings.TrimPrefix(filepath.ToSlash(filepath.Dir(path)), "../../internal/")
+			for _, imp := range f.Imports {
+				p, _ := strconv.Unquote(imp.Path.Value)
+				p = strings.TrimPrefix(p, module+"internal/")
+				if !slices.Contains(out[pkg], p) {
+					out[pkg] = append(out[pkg], p)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if _, ok := out[pkg]; !ok {
-			out[pkg] = nil
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return out
 }
 
-func TestDependencyDirection(t *testing.T) {
+func TestLayers(t *testing.T) {
 	all := imports(t)
-	if len(all) < 10 {
-		t.Fatalf("found only %d packages", len(all))
-	}
-	// allowed lists, for the packages the architecture constrains, every
-	// internal package they may import; prefix "engine" allows sub-packages.
-	allowed := map[string][]string{
-		"graph":      {},
-		"sched":      {},
-		"dockerfile": {},
-		"report":     {},
-		"progress":   {},
-		"workspace":  {},
-		"testenv":    {},
-		"config":     {"graph"},
-		"project":    {"config", "dockerfile", "graph"},
-		"plan":       {"config", "project", "graph"},
-
-		"publish":         {"config"},
-		"publish/archive": {},
-	}
 	for pkg, deps := range all {
-		if slices.Contains(deps, "cli") {
-			t.Errorf("%s imports cli: only cmd/dockyard may", pkg)
+		if strings.HasPrefix(pkg, "../") || pkg == "depcheck" {
+			continue
 		}
-		ok, constrained := allowed[pkg]
-		if !constrained {
+		level, ok := layers[pkg]
+		if !ok {
+			t.Errorf("package %s has no level in depcheck's layers", pkg)
 			continue
 		}
 		for _, d := range deps {
-			if !slices.Contains(ok, d) {
-				t.Errorf("%s imports %s; it may import only %v", pkg, d, ok)
+			if dl, internal := layers[d]; internal && dl >= level {
+				t.Errorf("%s (level %d) imports %s (level %d): imports must go down", pkg, level, d, dl)
 			}
 		}
 	}
+}
+
+func TestThirdParty(t *testing.T) {
+	all := imports(t)
 	for pkg, deps := range all {
-		if strings.HasPrefix(pkg, "engine/") {
-			for _, d := range deps {
-				if d != "engine" && !strings.HasPrefix(d, "engine/") && d != "testenv" {
-					t.Errorf("%s imports %s: engines depend only on the engine package", pkg, d)
+		for _, d := range deps {
+			for _, rule := range thirdParty {
+				if strings.HasPrefix(d, rule.prefix) && !slices.Contains(rule.allowed, pkg) {
+					t.Errorf("%s imports %s: only %s may", pkg, d, strings.Join(rule.allowed, ", "))
 				}
 			}
 		}
 	}
+	for _, pkg := range pure {
+		for _, d := range reach(all, pkg) {
+			for _, bad := range []string{"net", "net/http", "os/exec", "engine"} {
+				if d == bad || strings.HasPrefix(d, "engine/") || strings.Contains(d, "go-containerregistry/pkg/v1/remote") {
+					t.Errorf("%s reaches %s: it must stay pure", pkg, d)
+					break
+				}
+			}
+		}
+	}
+}
+
+// reach is every package pkg imports, directly or through dockyard's own.
+func reach(all map[string][]string, pkg string) []string {
+	seen := map[string]bool{}
+	stack := []string{pkg}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, d := range all[p] {
+			if !seen[d] {
+				seen[d] = true
+				if _, internal := layers[d]; internal {
+					stack = append(stack, d)
+				}
+			}
+		}
+	}
+	var out []string
+	for d := range seen {
+		out = append(out, d)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -2,12 +2,15 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // ConfigDigest asks the registry for the config digest of ref's image for
@@ -35,4 +38,33 @@ func ConfigDigest(ctx context.Context, ref, platform string, keys *Keychain) (st
 		return "", fmt.Errorf("resolving %s: %w", ref, err)
 	}
 	return cfg.String(), nil
+}
+
+// Fetch reads the image ref names from its registry with the keychain's
+// credentials; found is false, without an error, when the registry has no
+// such image.
+func Fetch(ctx context.Context, ref string, keys *Keychain) (img v1.Image, found bool, err error) {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return nil, false, err
+	}
+	img, err = remote.Image(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(keys))
+	if terr, ok := errors.AsType[*transport.Error](err); ok && terr.StatusCode == http.StatusNotFound {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("reading %s: %w", ref, err)
+	}
+	return img, true, nil
+}
+
+// Has reports whether the registry holds ref; a registry that does not
+// answer holds nothing.
+func Has(ctx context.Context, ref string, keys *Keychain) bool {
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		return false
+	}
+	_, err = remote.Head(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(keys))
+	return err == nil
 }
