@@ -111,6 +111,8 @@ type fixture struct {
 	eng  *fakeEngine
 	// planEngine is what plan sees: eng, or eng that lists.
 	planEngine engine.Engine
+	// hookInputs is hooks.inputs of the configuration.
+	hookInputs map[string][]string
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -137,6 +139,7 @@ func (f *fixture) plan() (*project.Project, *plan.Plan) {
 	f.t.Helper()
 	cfg := config.Default()
 	cfg.Hooks.Env = []string{"STAMP"}
+	cfg.Hooks.Inputs = f.hookInputs
 	p, err := project.Load(f.root, cfg, "")
 	if err != nil {
 		f.t.Fatal(err)

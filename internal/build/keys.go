@@ -75,6 +75,9 @@ func (inc *Incremental) partialInputs(ctx context.Context, im *plan.Image) (inpu
 		return inputs.Inputs{}, fmt.Errorf("reading %s: %w", im.Dockerfile, err)
 	}
 	in := inputs.Inputs{Dockerfile: df, Target: im.Target, Platform: platformOf(im), Args: im.Args}
+	if in.Extra, err = inc.extra(im); err != nil {
+		return inputs.Inputs{}, err
+	}
 	if len(im.Bases) > 0 {
 		in.Bases = map[string]string{}
 		for _, b := range im.Bases {
@@ -82,6 +85,31 @@ func (inc *Incremental) partialInputs(ctx context.Context, im *plan.Image) (inpu
 		}
 	}
 	return in, nil
+}
+
+// extra digests what the image's component's hooks read from outside it
+// (hooks.inputs): each file's content, each folder's manifest.
+func (inc *Incremental) extra(im *plan.Image) (map[string]string, error) {
+	if im.Kind != project.KindComponent {
+		return nil, nil
+	}
+	paths := inc.Project.Config.Hooks.Inputs[im.Component]
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	out := map[string]string{}
+	for _, p := range paths {
+		d, err := inc.Scanner.Digest(p)
+		if err != nil {
+			m, merr := inc.Scanner.Manifest(p, nil)
+			if merr != nil {
+				return nil, fmt.Errorf("hooks.inputs of %s: reading %s: %w", im.Component, p, err)
+			}
+			d = m.Digest()
+		}
+		out[p] = d
+	}
+	return out, nil
 }
 
 // base returns an external base's digest, once per run: the digest a
@@ -208,6 +236,8 @@ func (inc *Incremental) why(im *plan.Image, old, cur *inputs.Inputs, curFiles in
 			return fmt.Sprintf("base %s moved (its digest cannot be resolved)", part.Name)
 		}
 		return fmt.Sprintf("base %s moved", part.Name)
+	case "extra":
+		return fmt.Sprintf("hook input %s changed", part.Name)
 	case "files":
 		old, err := inc.Store.Manifest(old.Files)
 		if err != nil || old == nil {

@@ -46,6 +46,9 @@ func Source(p *project.Project, name string) inputs.Source {
 			src.Overlays = append(src.Overlays, inputs.Overlay{Src: ci.Src, Dst: dst})
 		}
 	}
+	if im.Kind == project.KindComponent {
+		src.Extra = p.Config.Hooks.Inputs[im.Component]
+	}
 	return src
 }
 

@@ -55,3 +55,24 @@ func TestHooksSkippedByTheirInputs(t *testing.T) {
 		t.Errorf("a no-op after it ran %q", got)
 	}
 }
+
+// A file a hook reads from outside its component, declared in hooks.inputs,
+// runs the hook again when it changes, and the image says why it is built.
+func TestHookInputs(t *testing.T) {
+	f := newFixture(t)
+	f.hookInputs = map[string][]string{"app": {"shared/x.txt"}}
+	write(t, f.root, "shared/x.txt", "1")
+	write(t, f.root, "src/app/build/build-pre.sh", "mkdir -p generated; cp ../../shared/x.txt generated/x\n")
+	f.build(Options{})
+	if built, _ := f.build(Options{}); len(built) > 0 {
+		t.Fatalf("a no-op built %v", built)
+	}
+	write(t, f.root, "shared/x.txt", "2")
+	if got := f.predict()["app"]; got != "build hook input shared/x.txt changed" {
+		t.Errorf("plan says %q", got)
+	}
+	built, statuses := f.build(Options{})
+	if strings.Join(built, " ") != "app" || statuses["app"] != "built file src/app/generated/x changed" {
+		t.Errorf("built %v: %v", built, statuses)
+	}
+}

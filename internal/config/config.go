@@ -77,6 +77,10 @@ type Hooks struct {
 	Always []string `yaml:"always"`
 	// Env lists the variables hooks read: a change reruns them.
 	Env []string `yaml:"env"`
+	// Inputs lists, per component, the files and folders its hooks read
+	// from outside it (pai's rest-server copies database-controller/sdk):
+	// a change reruns them, and --since selects the component's images.
+	Inputs map[string][]string `yaml:"inputs"`
 }
 
 // Image is an image declared in dockyard.yaml.

@@ -38,6 +38,9 @@ type Inputs struct {
 	Parents map[string]string `json:"parents,omitempty"`
 	// Bases maps each external base to its digest, or Floating.
 	Bases map[string]string `json:"bases,omitempty"`
+	// Extra maps each file or folder the component's hooks read from
+	// outside the context (hooks.inputs) to the digest of its content.
+	Extra map[string]string `json:"extra,omitempty"`
 }
 
 // Key is the sha256, in hex, of the inputs' canonical text.
@@ -57,12 +60,13 @@ func (in *Inputs) write(w io.Writer) {
 	pairs("arg", in.Args)
 	pairs("parent", in.Parents)
 	pairs("base", in.Bases)
+	pairs("extra", in.Extra)
 }
 
 // Part names an input that differs between two builds.
 type Part struct {
 	// Kind is "dockerfile", "target", "platform", "arg", "files",
-	// "parent" or "base".
+	// "parent", "base" or "extra".
 	Kind string
 	// Name is the build arg, parent or base; "" for the others.
 	Name string
@@ -90,6 +94,9 @@ func FirstChange(old, cur *Inputs) (Part, bool) {
 	}
 	if name, ok := firstDiff(old.Bases, cur.Bases); ok {
 		return Part{Kind: "base", Name: name}, true
+	}
+	if name, ok := firstDiff(old.Extra, cur.Extra); ok {
+		return Part{Kind: "extra", Name: name}, true
 	}
 	return Part{}, false
 }

@@ -57,6 +57,9 @@ type Source struct {
 	Context    string // root-relative
 	Dockerfile string // root-relative
 	Overlays   []Overlay
+	// Extra are files or folders, root-relative, that hooks read from
+	// outside the context (hooks.inputs of dockyard.yaml).
+	Extra []string
 }
 
 // Touches reports whether a changed root-relative file is an input of the
@@ -77,6 +80,11 @@ func (s *Scanner) Touches(src Source, file string) (bool, error) {
 			return true, nil
 		}
 		return s.kept(src.Context, rel)
+	}
+	for _, e := range src.Extra {
+		if _, ok := within(e, file); ok {
+			return true, nil
+		}
 	}
 	for _, o := range src.Overlays {
 		if rel, ok := within(o.Src, file); ok {

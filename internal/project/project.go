@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/dockyard-build/dockyard/internal/config"
@@ -155,12 +156,22 @@ func Load(root string, cfg *config.Config, variant string) (*Project, error) {
 	return p, nil
 }
 
-// checkHooksAlways refuses hooks.always names that are no component.
+// checkHooksAlways refuses hooks.always and hooks.inputs names that are
+// no component, and hooks.inputs paths that leave the repository.
 func (p *Project) checkHooksAlways() error {
 	var errs []error
-	for _, name := range p.Config.Hooks.Always {
+	names := slices.Clone(p.Config.Hooks.Always)
+	for name, paths := range p.Config.Hooks.Inputs {
+		names = append(names, name)
+		for _, path := range paths {
+			if err := config.Inside(p.Root, path); err != nil {
+				errs = append(errs, &config.Problem{File: config.FileName, Msg: fmt.Sprintf("hooks.inputs of %s: %v", name, err)})
+			}
+		}
+	}
+	for _, name := range names {
 		if p.comps[name] == nil {
-			msg := fmt.Sprintf("hooks.always: unknown component %q", name)
+			msg := fmt.Sprintf("hooks: unknown component %q", name)
 			if s := graph.Suggest(name, p.componentNames()); len(s) > 0 {
 				msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 			}
