@@ -52,7 +52,7 @@ never from the command line.`,
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
 	f.IntVarP(&opts.jobs, "jobs", "j", defaultPushJobs, "images pushed at once")
-	f.StringVar(&opts.engine, "engine", "", "engine whose images to push: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
+	f.StringVar(&opts.engine, "engine", "", "engine whose images to push: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	return cmd
 }
 

@@ -27,6 +27,9 @@ type globals struct {
 	root   string // --root, else dockyard.yaml's root: the embedded engine's store
 	stdout io.Writer
 	stderr io.Writer
+
+	// buildkit is dockyard.yaml's buildkit.address.
+	buildkit string
 }
 
 // Main runs dockyard with args and returns the process's exit code.

@@ -14,6 +14,7 @@ import (
 	contentlocal "github.com/containerd/containerd/v2/plugins/content/local"
 	"github.com/distribution/reference"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
 )
 
@@ -51,7 +52,12 @@ func openStore(dir string) (*store, error) {
 			return nil, fmt.Errorf("creating the image store %s: %w", dir, err)
 		}
 	}
+	// The content store warns, through logrus, that the filesystem lacks
+	// fs-verity: noise on dockyard's stderr.
+	level := logrus.GetLevel()
+	logrus.SetLevel(min(level, logrus.ErrorLevel))
 	cs, err := contentlocal.NewStore(dir)
+	logrus.SetLevel(level)
 	if err != nil {
 		return nil, fmt.Errorf("opening the image store %s: %w", dir, err)
 	}
