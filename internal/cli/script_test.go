@@ -36,8 +36,9 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the end-to-end scripts in testdata/script: each builds a
 // small repository and checks dockyard's stdout, stderr and exit code.
-// Scripts named build_* need a Docker engine, those named embedded_* root
-// for the embedded engine: they skip without, and fail in CI.
+// Scripts named build_* need a Docker engine, build_buildkit_* buildkitd
+// too, those named embedded_* root for the embedded engine: they skip
+// without, and fail in CI.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -47,6 +48,11 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-embedded_") {
 				return setupEmbedded(env)
+			}
+			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-build_buildkit_") {
+				if err := setupBuildKit(env); err != nil {
+					return err
+				}
 			}
 			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-build_") {
 				if err := testenv.DockerAnswers(); err != nil {
