@@ -94,7 +94,7 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 				t.manifest, t.err = inc.Scanner.Manifest(src.Context, src.Overlays)
 				t.digest = t.manifest.Digest()
 			})
-			in, err := inc.partialInputs(ctx, im)
+			in, err := inc.partialInputs(ctx, im, platformOf(im))
 			if err == nil {
 				err = t.err
 			}

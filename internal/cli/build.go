@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ type buildOptions struct {
 	engine    string
 	progress  string
 	report    string
+	platforms []string
 }
 
 func newBuildCmd(g *globals, runF func(context.Context, *buildOptions) error) *cobra.Command {
@@ -82,6 +84,7 @@ log is kept in .dockyard/logs/.`,
 	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
 	f.StringVar(&opts.report, "report", "", "write a JSON report of the run to this file")
+	f.StringSliceVar(&opts.platforms, "platform", nil, "build every image for these platforms (os/arch[/variant], comma-separated), in place of platforms from dockyard.yaml")
 	return cmd
 }
 
@@ -89,6 +92,9 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	started := time.Now()
 	p, pl, err := opts.makePlan(opts.selectOptions)
 	if err != nil {
+		return err
+	}
+	if err := setPlatforms(pl, opts.platforms); err != nil {
 		return err
 	}
 	engineName := opts.engine
@@ -100,6 +106,9 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 		return err
 	}
 	defer eng.Close()
+	if err := checkPlatforms(ctx, eng, pl); err != nil {
+		return err
+	}
 	inc, err := newIncremental(p, eng, eng.Name())
 	if err != nil {
 		return err
@@ -142,7 +151,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	}
 	r.Incremental = inc
 	if push != nil {
-		r.AfterBuild = push.hook(prog, rep)
+		r.AfterBuild, r.AfterIndex = push.hook(prog, rep), push.indexHook(prog, rep)
 	}
 	runErr := r.Run(ctx)
 	if cerr := ws.Close(); cerr != nil {
@@ -207,6 +216,10 @@ func showResults(opts *buildOptions, rep *report.Report) {
 			id = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", im.Name, im.Status, id, strings.Join(im.Refs, ","))
+		for _, p := range im.Platforms {
+			// No tabs: the digests do not widen the table's columns.
+			fmt.Fprintf(tw, "  %s %s %s\n", p.Platform, p.Status, cmp.Or(p.ID, "-"))
+		}
 	}
 	tw.Flush()
 }

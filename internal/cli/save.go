@@ -72,6 +72,14 @@ func runSave(ctx context.Context, opts *saveOptions) error {
 	if err != nil {
 		return shipError(ctx, err)
 	}
+	// A multi-platform image is saved as one index of its platforms.
+	for i, im := range images {
+		if ids := sh.platforms[im.Name]; len(ids) > 0 {
+			if entries[i].Index, err = readIndex(ctx, src, ids); err != nil {
+				return shipError(ctx, fmt.Errorf("reading the platforms of %s: %w", im.Name, err))
+			}
+		}
+	}
 	if err := archive.Write(opts.output, opts.format, entries); err != nil {
 		return err
 	}

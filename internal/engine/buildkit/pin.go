@@ -3,14 +3,13 @@ package buildkit
 import (
 	"context"
 	"fmt"
-	"path/filepath"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/distribution/reference"
 
-	"github.com/dockyard-build/dockyard/internal/dockerfile"
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
@@ -60,43 +59,63 @@ func (p *pins) release(name string) {
 	}
 }
 
-// lookup returns the named context of a pin.
-func (p *pins) lookup(name string) (string, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	v, ok := p.to[name]
-	return v, ok
-}
-
-// contexts returns the named contexts of the images a Dockerfile builds
-// on (FROM, COPY --from, RUN --mount from=) that are pins or images of the
-// layout, by the key the frontend looks them up with. The layout's images
-// resolve as a Docker engine's local images do, to the image a name has
-// when the build starts; a project parent is always a pin.
-func (e *Engine) contexts(req engine.Request, data []byte) (map[string]string, error) {
-	f, err := dockerfile.Parse(filepath.Base(req.Dockerfile), data, req.Args, req.Target)
+// contexts returns the named contexts of the pins and of the layout's
+// images that a Dockerfile may build on (FROM, COPY --from, RUN --mount
+// from=): those whose name it holds as a word, or a build arg holds as
+// its value (FROM ${BASE}). The frontend uses those a FROM or a --from
+// resolves to and ignores the others. The layout's images resolve as a
+// Docker engine's local images do, to the image a name has when the build
+// starts; a project parent is always a pin.
+func (e *Engine) contexts(req engine.Request, dockerfile []byte) (map[string]string, error) {
+	list, err := e.store.entries()
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
-	for _, r := range slices.Concat(f.Bases(), f.CopySources(), f.MountSources()) {
-		key, err := contextKey(r.Name)
-		if err != nil {
-			continue // the frontend says what is wrong with it
+	candidates := map[string]string{}
+	for _, d := range list {
+		if n := d.Annotations[annotationName]; n != "" {
+			candidates[n] = "oci-layout://" + storeID + "@" + d.Digest.String()
 		}
-		if v, ok := e.pins.lookup(r.Name); ok {
-			out[key] = v
+	}
+	e.pins.mu.Lock()
+	maps.Copy(candidates, e.pins.to)
+	e.pins.mu.Unlock()
+	text := string(dockerfile)
+	out := map[string]string{}
+	for name, value := range candidates {
+		key, err := contextKey(name)
+		if err != nil {
 			continue
 		}
-		desc, ok, err := e.store.find(r.Name)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out[key] = "oci-layout://" + storeID + "@" + desc.Digest.String()
+		if holdsWord(text, key) || holdsWord(text, name) || slices.ContainsFunc(slices.Collect(maps.Values(req.Args)), func(v string) bool {
+			k, err := contextKey(v)
+			return err == nil && k == key
+		}) {
+			out[key] = value
 		}
 	}
 	return out, nil
+}
+
+// holdsWord reports whether text holds ref with no reference character
+// right before or after it.
+func holdsWord(text, ref string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], ref)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(ref)
+		if (start == 0 || !refChar(text[start-1])) && (end == len(text) || !refChar(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+// refChar reports whether c may be part of an image reference.
+func refChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._-/:@", c) >= 0
 }
 
 // contextKey is the name the Dockerfile frontend looks a named context up
