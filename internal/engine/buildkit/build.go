@@ -36,16 +36,14 @@ const (
 // build's progress goes to logs as BuildKit's plain progress lines;
 // canceling ctx cancels the build in buildkitd.
 func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
-	res, err := e.build(ctx, req, logs, nil)
+	res, err := e.build(ctx, req, logs)
 	if err != nil {
 		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
 	}
 	return res, nil
 }
 
-// build runs the build; cache adds the registry cache's imports and
-// exports (see WithCache).
-func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer, cache *cacheOpts) (engine.Result, error) {
+func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
 	if !filepath.IsAbs(req.ContextDir) || !filepath.IsAbs(req.Dockerfile) {
 		return engine.Result{}, fmt.Errorf("the context %s and the Dockerfile %s must be absolute paths", req.ContextDir, req.Dockerfile)
 	}
@@ -65,7 +63,7 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer, 
 		Frontend:      frontend,
 		FrontendAttrs: frontendAttrs(req),
 		LocalMounts:   mounts,
-		Session:       attachables,
+		Session:       append(attachables, e.auth()),
 		Exports: []client.ExportEntry{{
 			Type: client.ExporterOCI, Attrs: map[string]string{"tar": "false"}, OutputStore: e.store.content,
 		}},
@@ -80,7 +78,7 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer, 
 		}
 		opt.OCIStores = map[string]content.Store{storeID: e.store.content}
 	}
-	cache.apply(&opt)
+	e.applyCache(&opt, req.Image, req.Platform)
 
 	status := make(chan *client.SolveStatus)
 	tr := newTrace(logs)

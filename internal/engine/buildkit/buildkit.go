@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/containerd/platforms"
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/moby/buildkit/client"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -61,6 +62,10 @@ type Engine struct {
 	client *client.Client
 	store  *store
 	pins   pins
+	// cache and keys are the registry's layer cache and credentials (see
+	// SetRegistry).
+	cache *LayerCache
+	keys  authn.Keychain
 }
 
 var (
