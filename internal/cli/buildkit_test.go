@@ -13,8 +13,7 @@ import (
 const arm64Busybox = "/var/cache/dockyard/busybox-arm64/busybox"
 
 // setupBuildKit prepares a build_buildkit_* script: buildkitd must answer;
-// STORE is the script's own image layout (dockyard --root $STORE), and
-// BUSYBOX_ARM64 an arm64 busybox when scripts/buildkitd.sh fetched one.
+// STORE is the script's own image layout (dockyard --root $STORE).
 func setupBuildKit(env *testscript.Env) error {
 	if err := testenv.BuildKitAnswers(testenv.BuildKitAddress()); err != nil {
 		if testenv.Required() {
@@ -23,8 +22,13 @@ func setupBuildKit(env *testscript.Env) error {
 		env.T().Skip(err.Error())
 	}
 	env.Setenv("STORE", filepath.Join(env.WorkDir, "store"))
+	return nil
+}
+
+// setArm64Busybox sets BUSYBOX_ARM64 to an arm64 busybox when
+// scripts/buildkitd.sh fetched one.
+func setArm64Busybox(env *testscript.Env) {
 	if _, err := os.Stat(arm64Busybox); err == nil {
 		env.Setenv("BUSYBOX_ARM64", arm64Busybox)
 	}
-	return nil
 }

@@ -62,6 +62,7 @@ func TestScripts(t *testing.T) {
 					env.T().Skip(err.Error())
 				}
 				env.Setenv("BUSYBOX", "/usr/bin/busybox")
+				setArm64Busybox(env)
 				env.Defer(func() { removeImages(env.WorkDir) })
 			}
 			return nil
