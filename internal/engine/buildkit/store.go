@@ -13,9 +13,9 @@ import (
 	"github.com/containerd/containerd/v2/core/content"
 	contentlocal "github.com/containerd/containerd/v2/plugins/content/local"
 	"github.com/distribution/reference"
+	"github.com/gofrs/flock"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/sirupsen/logrus"
-	"golang.org/x/sys/unix"
 )
 
 // Annotations of the store's index entries.
@@ -84,14 +84,11 @@ func (s *store) entries() ([]ocispecs.Descriptor, error) {
 func (s *store) update(change func([]ocispecs.Descriptor) []ocispecs.Descriptor) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lock, err := os.OpenFile(filepath.Join(s.dir, "dockyard.lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
+	lock := flock.New(filepath.Join(s.dir, "dockyard.lock"))
+	if err := lock.Lock(); err != nil {
 		return fmt.Errorf("locking the image store: %w", err)
 	}
-	defer lock.Close()
-	if err := unix.Flock(int(lock.Fd()), unix.LOCK_EX); err != nil {
-		return fmt.Errorf("locking the image store: %w", err)
-	}
+	defer lock.Unlock()
 	list, err := s.entries()
 	if err != nil {
 		return err
