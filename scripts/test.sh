@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
+bash scripts/buildkitd.sh
 
 # The embedded engine's build tags: buildah without the gpgme, btrfs and
 # devicemapper C libraries (the Makefile sets the same).

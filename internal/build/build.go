@@ -46,6 +46,10 @@ type Runner struct {
 	// AfterBuild, when set, runs after each image is built, in the image's
 	// task (build --push pushes there); its error fails the image.
 	AfterBuild func(ctx context.Context, im *plan.Image, res engine.Result) error
+	// AfterIndex, when set, runs once every platform of a multi-platform
+	// image is built, in the image's join task (build --push pushes the
+	// platforms' images there as one index); its error fails the image.
+	AfterIndex func(ctx context.Context, im *plan.Image, platforms []PlatformResult) error
 
 	// Incremental skips images whose input key matches an image at hand;
 	// nil builds every image (cache: off).
@@ -146,7 +150,14 @@ func (r *Runner) done(o sched.Outcome) {
 	if t.image == nil {
 		return
 	}
+	if t.perPlatform {
+		r.platformDone(t, o, status)
+		return
+	}
 	r.Report.Update(o.ID, func(im *report.Image) {
+		if t.join && o.Status == sched.Skipped && im.Status == report.Failed {
+			return // a platform's build failed
+		}
 		im.Status = status
 		if o.Err != nil {
 			im.Reason = firstLine(o.Err.Error())

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
-	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/state"
@@ -94,27 +93,26 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 	defer unpin()
 	req := engine.Request{
 		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: dockerfile,
-		Target: im.Target, Args: im.Args, Tags: im.Refs, Labels: labels, NoCache: r.Options.NoCache,
-	}
-	if len(im.Platforms) > 0 {
-		req.Platform = im.Platforms[0]
+		Target: im.Target, Args: im.Args, Tags: t.tags(), Labels: labels, NoCache: r.Options.NoCache,
+		Platform: t.platform,
 	}
 	start := time.Now()
 	res, err := r.Engine.Build(ctx, req, out)
 	secs := report.Seconds(time.Since(start))
-	r.Report.Update(im.Name, func(ri *report.Image) {
-		ri.Phases["build"] += secs
-		ri.ID, ri.Size, ri.Platform = res.ID, res.Size, req.Platform
-	})
+	status := report.Built
+	if err != nil {
+		status = report.Failed
+	}
+	t.report(func(ri *report.Image) { ri.Phases["build"] += secs }, res.ID, res.Size, status)
 	if err != nil {
 		return err
 	}
 	r.keys.setBuilt(im.Name)
-	if err := r.remember(im, res.ID, time.Now()); err != nil {
+	if err := t.remember(res.ID, time.Now()); err != nil {
 		return err
 	}
 	if cur != nil {
-		if err := r.Incremental.record(im, cur, r.keys.preds[im.Name], res.ID, time.Now()); err != nil {
+		if err := r.Incremental.record(im, cur, t.pred(), res.ID, time.Now()); err != nil {
 			return err
 		}
 		if reg := r.Incremental.Registry; reg != nil {
@@ -123,7 +121,7 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 			}
 		}
 	}
-	if r.AfterBuild != nil {
+	if r.AfterBuild != nil && !t.perPlatform {
 		return r.AfterBuild(ctx, im, res)
 	}
 	return nil
@@ -134,24 +132,30 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 func (t *task) takeKey(ctx context.Context) (*current, error) {
 	r, im := t.r, t.image
 	parents := map[string]string{}
-	for _, p := range im.Parents {
-		parents[p.Name] = r.keys.key(p.Name)
+	for name, id := range t.parents {
+		parents[name] = r.keys.key(id)
 	}
 	var cur *current
 	err := r.timed("inputs", []string{im.Name}, func() error {
 		var err error
 		if r.keys.steady[im.Component] && im.Kind == project.KindComponent {
-			if cur, err = r.Incremental.lastInputs(im); cur != nil || err != nil {
+			if cur, err = r.Incremental.lastInputs(im, t.buildPlatform()); cur != nil || err != nil {
 				return err
 			}
 		}
-		cur, err = r.Incremental.take(ctx, im, parents)
+		cur, err = r.Incremental.take(ctx, im, t.buildPlatform(), parents)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("taking the input key: %w", err)
 	}
-	r.keys.setKey(im.Name, cur.key)
+	r.keys.setKey(t.id, cur.key)
+	if t.perPlatform {
+		r.Report.Update(im.Name, func(ri *report.Image) { ri.PlatformOf(t.platform).InputKey = cur.key })
+		if !t.first {
+			return cur, nil
+		}
+	}
 	im.Key = cur.key
 	if im.NeedsKey() {
 		if err := im.AddKeyRefs(cur.key); err != nil {
@@ -179,7 +183,7 @@ func (t *task) reuse(ctx context.Context, cur *current, out io.Writer) (bool, er
 	switch {
 	case d.reuse != nil:
 		id, size, how, built = d.reuse.ID, d.info.Size, "in the engine", d.reuse.Built
-		if err := inc.retag(ctx, id, d.info.Refs, im.Refs); err != nil {
+		if err := inc.retag(ctx, id, d.info.Refs, t.tags()); err != nil {
 			return false, err
 		}
 	case inc.Registry != nil:
@@ -195,7 +199,7 @@ func (t *task) reuse(ctx context.Context, cur *current, out io.Writer) (bool, er
 			return false, err
 		}
 		id, size, how = pulled, info.Size, "pulled from the registry cache"
-		if err := inc.retag(ctx, id, info.Refs, im.Refs); err != nil {
+		if err := inc.retag(ctx, id, info.Refs, t.tags()); err != nil {
 			return false, err
 		}
 	}
@@ -203,26 +207,22 @@ func (t *task) reuse(ctx context.Context, cur *current, out io.Writer) (bool, er
 		t.because(out, d.reason)
 		return false, nil
 	}
-	if d.reuse == nil || !unchanged(d, cur, r.keys.preds[im.Name], im.Refs, inc.hookEnvOf(im)) {
-		if err := inc.record(im, cur, r.keys.preds[im.Name], id, built); err != nil {
+	if d.reuse == nil || !unchanged(d, cur, t.pred(), im.Refs, inc.hookEnvOf(im)) {
+		if err := inc.record(im, cur, t.pred(), id, built); err != nil {
 			return false, err
 		}
 	}
-	if err := r.remember(im, id, built); err != nil {
+	if err := t.remember(id, built); err != nil {
 		return false, err
 	}
 	fmt.Fprintf(out, "up to date: input key %s, image %s %s\n", short(cur.key), short(id), how)
 	t.upToDate = true
-	r.Report.Update(im.Name, func(ri *report.Image) {
-		ri.ID, ri.Size = id, size
-		if len(im.Platforms) > 0 {
-			ri.Platform = im.Platforms[0]
-		}
+	t.report(func(ri *report.Image) {
 		if d.reuse == nil {
 			ri.Reason = how
 		}
-	})
-	if r.AfterBuild != nil {
+	}, id, size, report.UpToDate)
+	if r.AfterBuild != nil && !t.perPlatform {
 		return true, r.AfterBuild(ctx, im, engine.Result{ID: id, Size: size})
 	}
 	return true, nil
@@ -242,15 +242,38 @@ func short(s string) string {
 	return s
 }
 
-// remember records the image a run built or reused for a project image:
-// for its children in this run, and in the state for push, save and ls.
-func (r *Runner) remember(im *plan.Image, id string, built time.Time) error {
-	r.images.set(im.Name, id)
-	platform := ""
-	if len(im.Platforms) > 0 {
-		platform = im.Platforms[0]
+// remember records the image a run built or reused for a project image
+// (for one platform of a multi-platform image): for its children in this
+// run, and in the state for push, save and ls.
+func (t *task) remember(id string, built time.Time) error {
+	t.r.images.set(t.id, id)
+	return t.r.State.PutBuilt(t.platform, state.Result{Image: t.image.Name, ID: id, Refs: t.tags(), Built: built.UTC()})
+}
+
+// report records a build's image, size and status in the report: the
+// image's own, or its platform's entry; f changes the image's entry.
+func (t *task) report(f func(*report.Image), id string, size int64, status string) {
+	t.r.Report.Update(t.image.Name, func(ri *report.Image) {
+		f(ri)
+		if !t.perPlatform {
+			ri.ID, ri.Size, ri.Platform = id, size, t.platform
+			return
+		}
+		p := ri.PlatformOf(t.platform)
+		p.ID, p.Size, p.Status = id, size, status
+		if t.first {
+			ri.Size = size
+		}
+	})
+}
+
+// pred is the image's predicted source inputs, when they are this task's:
+// a plan predicts a multi-platform image's first platform only.
+func (t *task) pred() *Prediction {
+	if t.perPlatform && !t.first {
+		return nil
 	}
-	return r.State.PutBuilt(platform, state.Result{Image: im.Name, ID: id, Refs: im.Refs, Built: built.UTC()})
+	return t.r.keys.preds[t.image.Name]
 }
 
 // MissingContextError is an image whose context still does not exist when

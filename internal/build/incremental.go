@@ -23,10 +23,10 @@ type current struct {
 	manifest inputs.Manifest
 }
 
-// take takes an image's input key; parents maps each of its project
-// parents to the key it had in this run.
-func (inc *Incremental) take(ctx context.Context, im *plan.Image, parents map[string]string) (*current, error) {
-	in, err := inc.partialInputs(ctx, im)
+// take takes an image's input key for a platform; parents maps each of
+// its project parents to the key it had in this run.
+func (inc *Incremental) take(ctx context.Context, im *plan.Image, platform string, parents map[string]string) (*current, error) {
+	in, err := inc.partialInputs(ctx, im, platform)
 	if err != nil {
 		return nil, err
 	}

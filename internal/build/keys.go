@@ -68,13 +68,14 @@ func platformOf(im *plan.Image) string {
 	return "linux/" + runtime.GOARCH
 }
 
-// partialInputs gathers an image's inputs but its files and parents.
-func (inc *Incremental) partialInputs(ctx context.Context, im *plan.Image) (inputs.Inputs, error) {
+// partialInputs gathers an image's inputs for a platform but its files
+// and parents.
+func (inc *Incremental) partialInputs(ctx context.Context, im *plan.Image, platform string) (inputs.Inputs, error) {
 	df, err := inc.Scanner.Digest(im.Dockerfile)
 	if err != nil {
 		return inputs.Inputs{}, fmt.Errorf("reading %s: %w", im.Dockerfile, err)
 	}
-	in := inputs.Inputs{Dockerfile: df, Target: im.Target, Platform: platformOf(im), Args: im.Args}
+	in := inputs.Inputs{Dockerfile: df, Target: im.Target, Platform: platform, Args: im.Args}
 	if in.Extra, err = inc.extra(im); err != nil {
 		return inputs.Inputs{}, err
 	}

@@ -61,7 +61,7 @@ func (t *task) pinnedDockerfile(ctx context.Context) (path string, done func(), 
 		}
 	}
 	for ref, parent := range pins {
-		id := r.images.id(parent)
+		id := r.images.id(t.parents[parent])
 		if id == "" {
 			done()
 			return "", nil, fmt.Errorf("%s names %s, which this run has not built", ref, parent)

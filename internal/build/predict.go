@@ -103,7 +103,7 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 				t.manifest, t.err = inc.Scanner.Manifest(src.Context, src.Overlays)
 				t.digest = t.manifest.Digest()
 			})
-			in, err := inc.partialInputs(ctx, im)
+			in, err := inc.partialInputs(ctx, im, platformOf(im))
 			missing := err == nil && errors.Is(t.err, fs.ErrNotExist) && !inc.Project.Exists(src.Context)
 			if err == nil && !missing {
 				err = t.err

@@ -122,8 +122,8 @@ func busy(c *project.Component) bool {
 
 // lastInputs is an image's input key as its last build took it, for an image
 // of a steady component, whose staged files are not laid out in this run.
-func (inc *Incremental) lastInputs(im *plan.Image) (*current, error) {
-	rec, _, err := inc.Store.Find(im.Name, platformOf(im), "")
+func (inc *Incremental) lastInputs(im *plan.Image, platform string) (*current, error) {
+	rec, _, err := inc.Store.Find(im.Name, platform, "")
 	if err != nil || rec == nil {
 		return nil, err
 	}

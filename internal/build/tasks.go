@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"sort"
-	"strings"
 
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -22,8 +21,18 @@ type task struct {
 	deps []string
 	run  func(ctx context.Context) error
 
-	image     *plan.Image        // image tasks
-	upToDate  bool               // an image task that reused an image
+	image    *plan.Image // image tasks
+	upToDate bool        // an image task that reused an image
+	// platform is what an image task builds for, "" for the engine's
+	// own; perPlatform marks the builds of a multi-platform image (first
+	// the first platform's), join the task that ends it.
+	platform    string
+	perPlatform bool
+	first       bool
+	join        bool
+	// parents maps each project parent to the task building it for this
+	// task's platform.
+	parents   map[string]string
 	component *project.Component // pre and post tasks
 	images    []string           // the component's images in this run
 }
@@ -63,19 +72,9 @@ func (r *Runner) makeTasks() ([]*task, error) {
 		add(pre)
 	}
 	for i := range r.Plan.Images {
-		im := &r.Plan.Images[i]
-		if len(im.Platforms) > 1 {
-			return nil, fmt.Errorf("image %s: the %s engine builds one platform per image, not %s", im.Name, r.Engine.Name(), strings.Join(im.Platforms, ","))
+		if err := r.imageTasks(&r.Plan.Images[i], add); err != nil {
+			return nil, err
 		}
-		t := &task{r: r, id: im.Name, image: im}
-		if im.Kind == project.KindComponent {
-			t.deps = append(t.deps, preID(im.Component))
-		}
-		for _, p := range im.Parents {
-			t.deps = append(t.deps, p.Name)
-		}
-		t.run = t.runImage
-		add(t)
 	}
 	for _, name := range names {
 		post := &task{r: r, id: postID(name), component: r.Project.Component(name), images: comps[name], deps: append([]string{preID(name)}, comps[name]...)}
@@ -151,6 +150,8 @@ func (t *task) generated() string        { return path.Join(t.component.Dir, "ge
 // claims lists what the task will create in the source tree.
 func (t *task) claims() []string {
 	switch {
+	case t.join || t.perPlatform && !t.first:
+		return nil
 	case t.image != nil:
 		var dsts []string
 		for _, c := range t.r.Project.Image(t.image.Name).CopyList {

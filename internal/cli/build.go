@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -35,6 +36,7 @@ type buildOptions struct {
 	engine     string
 	progress   string
 	report     string
+	platforms  []string
 }
 
 func newBuildCmd(g *globals, runF func(context.Context, *buildOptions) error) *cobra.Command {
@@ -86,9 +88,10 @@ log is kept in .dockyard/logs/.`,
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
 	f.BoolVar(&opts.rerunHooks, "rerun-hooks", false, "run every component's copies and hooks, even those whose inputs did not change")
 	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
-	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
+	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
 	f.StringVar(&opts.report, "report", "", "write a JSON report of the run to this file")
+	f.StringSliceVar(&opts.platforms, "platform", nil, "build every image for these platforms (os/arch[/variant], comma-separated), in place of platforms from dockyard.yaml")
 	return cmd
 }
 
@@ -96,6 +99,9 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	started := time.Now()
 	p, pl, err := opts.makePlan(opts.selectOptions)
 	if err != nil {
+		return err
+	}
+	if err := setPlatforms(pl, opts.platforms); err != nil {
 		return err
 	}
 	engineName := opts.engine
@@ -107,6 +113,9 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 		return err
 	}
 	defer eng.Close()
+	if err := checkPlatforms(ctx, eng, pl); err != nil {
+		return err
+	}
 	inc, err := newIncremental(p, eng, eng.Name())
 	if err != nil {
 		return err
@@ -153,7 +162,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	}
 	r.Incremental = inc
 	if push != nil {
-		r.AfterBuild = push.hook(prog, rep)
+		r.AfterBuild, r.AfterIndex = push.hook(prog, rep), push.indexHook(prog, rep)
 	}
 	runErr := r.Run(ctx)
 	if cerr := ws.Close(); cerr != nil {
@@ -222,6 +231,10 @@ func showResults(opts *buildOptions, rep *report.Report) {
 			id = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", im.Name, im.Status, id, strings.Join(im.Refs, ","))
+		for _, p := range im.Platforms {
+			// No tabs: the digests do not widen the table's columns.
+			fmt.Fprintf(tw, "  %s %s %s\n", p.Platform, p.Status, cmp.Or(p.ID, "-"))
+		}
 	}
 	tw.Flush()
 }

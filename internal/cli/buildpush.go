@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
@@ -75,17 +76,47 @@ func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(conte
 			return fmt.Errorf("pushing %s: %w", im.Name, err)
 		}
 		pushed, err := b.pusher.Push(ctx, img, pushRefs(im))
-		log := prog.Log(im.Name)
-		defer log.Close()
-		b.mu.Lock()
-		for _, p := range pushed {
-			fmt.Fprintln(b.stdout, p)
-			fmt.Fprintf(log, "pushed %s\n", p)
-		}
-		b.mu.Unlock()
-		if err != nil {
-			return fmt.Errorf("pushing %s: %w", im.Name, err)
-		}
-		return nil
+		return b.done(prog, im.Name, pushed, err)
 	}
+}
+
+// indexHook is the runner's AfterIndex: it pushes a multi-platform image,
+// its platforms' images joined into one index, as hook pushes an image.
+func (b *buildPush) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
+	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
+		if b.skip[im.Name] {
+			return nil
+		}
+		start := time.Now()
+		defer func() {
+			secs := report.Seconds(time.Since(start))
+			rep.Update(im.Name, func(ri *report.Image) { ri.Phases["push"] += secs })
+		}()
+		if err := completeKeyRefs([]*plan.Image{im}); err != nil {
+			return err
+		}
+		var ids []string
+		for _, p := range platforms {
+			ids = append(ids, p.ID)
+		}
+		pushed, err := pushIndex(ctx, b.pusher, b.src, publish.Job{Image: im.Name, Refs: pushRefs(im)}, ids)
+		return b.done(prog, im.Name, pushed, err)
+	}
+}
+
+// done prints and logs what a push pushed, and names the image in its
+// error.
+func (b *buildPush) done(prog *progress.Progress, image string, pushed []publish.Pushed, err error) error {
+	log := prog.Log(image)
+	defer log.Close()
+	b.mu.Lock()
+	for _, p := range pushed {
+		fmt.Fprintln(b.stdout, p)
+		fmt.Fprintf(log, "pushed %s\n", p)
+	}
+	b.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("pushing %s: %w", image, err)
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/buildkit"
 	"github.com/dockyard-build/dockyard/internal/engine/docker"
 	"github.com/dockyard-build/dockyard/internal/engine/embedded"
 	"github.com/dockyard-build/dockyard/internal/plan"
@@ -36,7 +37,7 @@ type engineChoice struct {
 	dockerErr error
 }
 
-// chooseEngine resolves name (auto, docker or embedded) to an engine and
+// chooseEngine resolves name (auto, docker, embedded or buildkit) to an engine and
 // says why: auto means docker when a Docker engine answers, else embedded.
 func chooseEngine(ctx context.Context, name string) (engineChoice, error) {
 	if !slices.Contains(config.Engines, name) {
@@ -66,12 +67,19 @@ func (g *globals) openEngine(ctx context.Context, name string) (engine.Engine, s
 	if err != nil {
 		return nil, "", err
 	}
-	if c.name == "docker" {
+	switch c.name {
+	case "docker":
 		e, err := openDocker(ctx)
 		if err != nil {
 			return nil, "", &hintError{err, "start the engine (scripts/setup.sh does it on Debian) or point DOCKER_HOST at one"}
 		}
 		return e, c.why, nil
+	case "buildkit":
+		e, err := g.openBuildKit(ctx)
+		if err != nil {
+			return nil, "", &hintError{err, "start buildkitd (scripts/buildkitd.sh does it on Debian), or set buildkit.address in dockyard.yaml or BUILDKIT_HOST"}
+		}
+		return e, c.why + ", buildkitd at " + e.Address(), nil
 	}
 	e, err := embedded.New(ctx, embedded.Options{Root: g.root})
 	if err != nil {
@@ -101,10 +109,25 @@ func openDocker(ctx context.Context) (*docker.Engine, error) {
 	return e, nil
 }
 
+// openBuildKit opens the buildkit engine, its image layout under the
+// store root, and checks that buildkitd answers.
+func (g *globals) openBuildKit(ctx context.Context) (*buildkit.Engine, error) {
+	e, err := buildkit.New(ctx, buildkit.Options{Address: g.buildkit, Root: cmp.Or(g.root, embedded.DefaultRoot())})
+	if err != nil {
+		return nil, err
+	}
+	if err := e.Ping(ctx); err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
 // setStoreRoot records where the embedded engine's store is: the --root
 // flag's directory, else dockyard.yaml's root (relative to the repository
-// root), else the engine's default.
+// root), else the engine's default; and the buildkit engine's address.
 func (g *globals) setStoreRoot(cfg *config.Config) {
+	g.buildkit = cfg.BuildKit.Address
 	if g.root == "" && cfg.Root != "" {
 		g.root = cfg.Root
 		if !filepath.IsAbs(g.root) {

@@ -11,6 +11,7 @@ import (
 	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/buildkit"
 	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -68,6 +69,13 @@ func newIncremental(p *project.Project, eng engine.Engine, engineName string) (*
 			return nil, err
 		}
 		inc.Registry = &build.RegistryCache{Registry: cfg.Registry, Keychain: keys, Pusher: pusher}
+		if bk, ok := eng.(*buildkit.Engine); ok {
+			// BuildKit keeps its layer cache there too, so that another
+			// machine reuses layers even of images whose key changed.
+			bk.SetRegistry(&buildkit.LayerCache{Repository: func(image string) string {
+				return strings.TrimSuffix(cfg.Registry.Ref(image, "x"), ":x")
+			}}, keys)
+		}
 	}
 	return inc, nil
 }

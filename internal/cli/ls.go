@@ -58,7 +58,7 @@ references to a newer build is not listed unless it is the last build.`,
 	}
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
-	f.StringVar(&opts.engine, "engine", "", "engine whose store to list: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
+	f.StringVar(&opts.engine, "engine", "", "engine whose store to list: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	f.StringVarP(&opts.output, "output", "o", "text", "output format: "+strings.Join(lsFormats, ", "))
 	f.BoolVar(&opts.all, "all", false, "list every image dockyard built, not only this repository's")
 	return cmd

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/spf13/cobra"
 )
@@ -52,7 +53,7 @@ never from the command line.`,
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
 	f.IntVarP(&opts.jobs, "jobs", "j", defaultPushJobs, "images pushed at once")
-	f.StringVar(&opts.engine, "engine", "", "engine whose images to push: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
+	f.StringVar(&opts.engine, "engine", "", "engine whose images to push: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	return cmd
 }
 
@@ -74,7 +75,22 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 	}
 	set := imageSet{}
 	var names, ids []string
+	var single []publish.Job
+	refs := 0
 	for _, j := range jobs {
+		if platformIDs := sh.platforms[j.Image]; len(platformIDs) > 0 {
+			// A multi-platform image goes as one index of its platforms.
+			pushed, err := pushIndex(ctx, pusher, src, j, platformIDs)
+			for _, r := range pushed {
+				refs++
+				fmt.Fprintln(opts.stdout, r)
+			}
+			if err != nil {
+				return shipError(ctx, err)
+			}
+			continue
+		}
+		single = append(single, j)
 		names, ids = append(names, j.Image), append(ids, sh.ids[j.Image])
 	}
 	imgs, err := readImages(ctx, src, ids)
@@ -84,8 +100,7 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 	for i, n := range names {
 		set[n] = imgs[i]
 	}
-	refs := 0
-	err = pusher.PushAll(ctx, set, jobs, max(opts.jobs, 1), func(r publish.Pushed) {
+	err = pusher.PushAll(ctx, set, single, max(opts.jobs, 1), func(r publish.Pushed) {
 		refs++
 		fmt.Fprintln(opts.stdout, r)
 	})
@@ -95,4 +110,18 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 	fmt.Fprintf(opts.stderr, "pushed %d %s of %d %s from the %s engine in %.1fs\n",
 		refs, plural(refs, "reference"), len(jobs), plural(len(jobs), "image"), eng.Name(), time.Since(start).Seconds())
 	return nil
+}
+
+// pushIndex pushes a multi-platform image, its platforms' images joined
+// into one index, to the job's references.
+func pushIndex(ctx context.Context, pusher *publish.Pusher, src engine.Exporter, j publish.Job, ids []string) ([]publish.Pushed, error) {
+	idx, err := readIndex(ctx, src, ids)
+	if err != nil {
+		return nil, fmt.Errorf("reading the platforms of %s: %w", j.Image, err)
+	}
+	pushed, err := pusher.PushIndex(ctx, idx, j.Refs)
+	if err != nil {
+		return pushed, fmt.Errorf("pushing %s: %w", j.Image, err)
+	}
+	return pushed, nil
 }

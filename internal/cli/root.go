@@ -34,6 +34,9 @@ type globals struct {
 	stderr io.Writer
 	// cleanups run when dockyard panics (see atCrash).
 	cleanups []func() error
+
+	// buildkit is dockyard.yaml's buildkit.address.
+	buildkit string
 }
 
 // Main runs dockyard with args and returns the process's exit code.

@@ -55,7 +55,7 @@ Each saved reference is printed.`,
 	f.StringVarP(&opts.output, "output", "o", "", "archive to write; gzip when it ends in .gz")
 	f.StringVar(&opts.format, "format", archive.Docker, "archive format: "+strings.Join(archive.Formats, " or "))
 	f.BoolVar(&opts.withBases, "with-bases", false, "also save the external base images")
-	f.StringVar(&opts.engine, "engine", "", "engine whose images to save: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
+	f.StringVar(&opts.engine, "engine", "", "engine whose images to save: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	return cmd
 }
 
@@ -71,6 +71,14 @@ func runSave(ctx context.Context, opts *saveOptions) error {
 	entries, err := readEntries(ctx, src, list, read)
 	if err != nil {
 		return shipError(ctx, err)
+	}
+	// A multi-platform image is saved as one index of its platforms.
+	for i, im := range images {
+		if ids := sh.platforms[im.Name]; len(ids) > 0 {
+			if entries[i].Index, err = readIndex(ctx, src, ids); err != nil {
+				return shipError(ctx, fmt.Errorf("reading the platforms of %s: %w", im.Name, err))
+			}
+		}
 	}
 	if err := archive.Write(opts.output, opts.format, entries); err != nil {
 		return err

@@ -36,8 +36,9 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs the end-to-end scripts in testdata/script: each builds a
 // small repository and checks dockyard's stdout, stderr and exit code.
-// Scripts named build_* need a Docker engine, those named embedded_* root
-// for the embedded engine: they skip without, and fail in CI.
+// Scripts named build_* need a Docker engine, build_buildkit_* buildkitd
+// too, those named embedded_* root for the embedded engine: they skip
+// without, and fail in CI.
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
@@ -48,6 +49,11 @@ func TestScripts(t *testing.T) {
 			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-embedded_") {
 				return setupEmbedded(env)
 			}
+			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-build_buildkit_") {
+				if err := setupBuildKit(env); err != nil {
+					return err
+				}
+			}
 			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-build_") {
 				if err := testenv.DockerAnswers(); err != nil {
 					if testenv.Required() {
@@ -56,6 +62,7 @@ func TestScripts(t *testing.T) {
 					env.T().Skip(err.Error())
 				}
 				env.Setenv("BUSYBOX", "/usr/bin/busybox")
+				setArm64Busybox(env)
 				env.Defer(func() { removeImages(env.WorkDir) })
 			}
 			return nil

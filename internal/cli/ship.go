@@ -86,41 +86,54 @@ func chosen(pl *plan.Plan, s selectOptions) []*plan.Image {
 // the engine, by the image ID the state recorded, never by a name another
 // checkout or repository could have tagged; it fills in the keys of the
 // images whose tags hold {key}. An image never built here, or gone from
-// the engine since, is an error naming it.
-func findBuilt(ctx context.Context, p *project.Project, eng engine.Engine, images []*plan.Image) (map[string]string, error) {
+// the engine since, is an error naming it. A multi-platform image is
+// found platform by platform: its IDs are in platforms, in the image's
+// order of platforms, and ids holds its first platform's.
+func findBuilt(ctx context.Context, p *project.Project, eng engine.Engine, images []*plan.Image) (ids map[string]string, platforms map[string][]string, err error) {
 	built, err := state.Open(p.Root, eng.Name()).Built()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ins, _ := eng.(engine.Inspector)
-	ids := map[string]string{}
+	ids, platforms = map[string]string{}, map[string][]string{}
 	for _, im := range images {
-		platform := ""
-		if len(im.Platforms) > 0 {
-			platform = im.Platforms[0]
+		list := im.Platforms
+		if len(list) == 0 {
+			list = []string{""}
 		}
-		rec, ok := built[[2]string{im.Name, platform}]
-		if !ok {
-			return nil, &hintError{fmt.Errorf("image %s was never built in this checkout on the %s engine", im.Name, eng.Name()),
-				"build it first: dockyard build -i " + im.Name}
+		for _, platform := range list {
+			rec, ok := built[[2]string{im.Name, platform}]
+			if !ok {
+				what := im.Name
+				if len(list) > 1 {
+					what += " (" + platform + ")"
+				}
+				return nil, nil, &hintError{fmt.Errorf("image %s was never built in this checkout on the %s engine", what, eng.Name()),
+					"build it first: dockyard build -i " + im.Name}
+			}
+			if ins != nil {
+				info, found, err := ins.Inspect(ctx, rec.ID)
+				if err != nil {
+					return nil, nil, err
+				}
+				if !found {
+					return nil, nil, &hintError{fmt.Errorf("image %s (%s, built %s) is no longer in the %s engine: %w",
+						im.Name, shortID(rec.ID), rec.Built.Format(time.DateTime), eng.Name(), engine.ErrNotFound),
+						"build it again: dockyard build -i " + im.Name}
+				}
+				if im.NeedsKey() && im.Key == "" {
+					im.Key = info.Labels[engine.LabelInputKey]
+				}
+			}
+			if _, ok := ids[im.Name]; !ok {
+				ids[im.Name] = rec.ID
+			}
+			if len(list) > 1 {
+				platforms[im.Name] = append(platforms[im.Name], rec.ID)
+			}
 		}
-		if ins != nil {
-			info, found, err := ins.Inspect(ctx, rec.ID)
-			if err != nil {
-				return nil, err
-			}
-			if !found {
-				return nil, &hintError{fmt.Errorf("image %s (%s, built %s) is no longer in the %s engine: %w",
-					im.Name, shortID(rec.ID), rec.Built.Format(time.DateTime), eng.Name(), engine.ErrNotFound),
-					"build it again: dockyard build -i " + im.Name}
-			}
-			if im.NeedsKey() && im.Key == "" {
-				im.Key = info.Labels[engine.LabelInputKey]
-			}
-		}
-		ids[im.Name] = rec.ID
 	}
-	return ids, nil
+	return ids, platforms, nil
 }
 
 // completeKeyRefs adds the references whose tag holds the input key, now
@@ -269,6 +282,8 @@ type shipment struct {
 	engine  engine.Engine
 	src     engine.Exporter
 	ids     map[string]string
+	// platforms are the IDs of each multi-platform image's platforms.
+	platforms map[string][]string
 }
 
 // shipSource plans the selected images, narrows them with filter when it
@@ -294,7 +309,7 @@ func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag 
 	}
 	sh.src, err = exporter(sh.engine)
 	if err == nil {
-		sh.ids, err = findBuilt(ctx, p, sh.engine, sh.images)
+		sh.ids, sh.platforms, err = findBuilt(ctx, p, sh.engine, sh.images)
 	}
 	if err == nil {
 		err = completeKeyRefs(sh.images)
@@ -304,4 +319,14 @@ func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag 
 		return nil, err
 	}
 	return sh, nil
+}
+
+// readIndex reads each platform's image of a multi-platform image from
+// the engine and joins them into one index.
+func readIndex(ctx context.Context, src engine.Exporter, ids []string) (v1.ImageIndex, error) {
+	imgs, err := readImages(ctx, src, ids)
+	if err != nil {
+		return nil, err
+	}
+	return publish.Index(imgs)
 }

@@ -55,6 +55,10 @@ type Config struct {
 	Hooks Hooks `yaml:"hooks"`
 	// Root is the embedded engine's store; empty means its default.
 	Root string `yaml:"root"`
+	// BuildKit configures the buildkit engine.
+	BuildKit BuildKit `yaml:"buildkit"`
+	// Platforms are the platforms of every image that names none.
+	Platforms []string `yaml:"platforms"`
 
 	// File is the path of dockyard.yaml relative to the root, or "" when
 	// the project has none.
@@ -129,8 +133,14 @@ func (r *Ref) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// BuildKit configures the buildkit engine.
+type BuildKit struct {
+	// Address is buildkitd's; $BUILDKIT_HOST wins over it.
+	Address string `yaml:"address"`
+}
+
 // Engines lists the values engine accepts.
-var Engines = []string{"auto", "docker", "embedded"}
+var Engines = []string{"auto", "docker", "embedded", "buildkit"}
 
 // Caches lists the values cache accepts: local (the engine's store, the
 // default), registry (also the registry, under tags derived from the input
@@ -138,8 +148,9 @@ var Engines = []string{"auto", "docker", "embedded"}
 var Caches = []string{"local", "registry", "off"}
 
 var (
-	nameRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*$`)
-	tagRE  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	nameRE     = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*$`)
+	platformRE = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
+	tagRE      = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 )
 
 // Default returns the configuration of a project without dockyard.yaml.
@@ -286,6 +297,7 @@ func (c *Config) validate(root string, top *yaml.Node) error {
 		ps.add(FileName, lineOf(top, "src"), "src: %v", err)
 	}
 	c.validateTags(top, &ps)
+	checkPlatforms(c.Platforms, FileName, lineOf(top, "platforms"), &ps)
 	if c.Name != "" && !nameRE.MatchString(c.Name) {
 		ps.add(FileName, lineOf(top, "name"), "name %q must be lower case letters, digits and . _ - separators", c.Name)
 	}
@@ -306,6 +318,7 @@ func (c *Config) validate(root string, top *yaml.Node) error {
 		default:
 			seen[im.Name] = im.Line
 		}
+		checkPlatforms(im.Platforms, FileName, im.Line, &ps)
 		for _, p := range []string{im.Context, im.Dockerfile, im.Pre, im.Post} {
 			if err := Inside(root, p); err != nil {
 				ps.add(FileName, im.Line, "image %s: %v", im.Name, err)
@@ -314,4 +327,13 @@ func (c *Config) validate(root string, top *yaml.Node) error {
 		}
 	}
 	return ps.err()
+}
+
+// checkPlatforms reports every platform that is not os/arch[/variant].
+func checkPlatforms(platforms []string, file string, line int, ps *problems) {
+	for _, p := range platforms {
+		if !platformRE.MatchString(p) {
+			ps.add(file, line, "platform %q is not os/arch[/variant] (e.g. linux/arm64)", p)
+		}
+	}
 }

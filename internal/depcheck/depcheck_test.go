@@ -92,8 +92,12 @@ func TestLayers(t *testing.T) {
 			continue
 		}
 		for _, d := range deps {
-			if dl, internal := layers[d]; internal && dl >= level {
+			dl, internal := layers[d]
+			switch {
+			case internal && dl >= level:
 				t.Errorf("%s (level %d) imports %s (level %d): imports must go down", pkg, level, d, dl)
+			case internal && strings.HasPrefix(pkg, "engine/") && d != "engine" && d != "testenv":
+				t.Errorf("%s imports %s: engines depend only on the engine package", pkg, d)
 			}
 		}
 	}

@@ -111,10 +111,14 @@ func New(p *project.Project, sel Selection) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
+		platforms := im.Platforms
+		if len(platforms) == 0 {
+			platforms = p.Config.Platforms
+		}
 		step := Image{
 			Name: im.Name, Kind: im.Kind, Component: im.Component, Dockerfile: im.Dockerfile,
 			Context: im.Context, Variant: im.Variant, Target: im.Target, Parents: []Parent{},
-			Bases: append([]string{}, im.Bases...), Refs: refs, Platforms: im.Platforms, keyRefs: keyRefs,
+			Bases: append([]string{}, im.Bases...), Refs: refs, Platforms: platforms, keyRefs: keyRefs,
 		}
 		if len(im.Args) > 0 {
 			step.Args = im.Args

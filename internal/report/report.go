@@ -70,6 +70,18 @@ type Image struct {
 	// are counted on each of its images.
 	Phases map[string]float64 `json:"phases"`
 	Log    string             `json:"log,omitempty"`
+	// Platforms are the builds of a multi-platform image, one per
+	// platform; the image's ID is then the first platform's.
+	Platforms []PlatformImage `json:"platforms,omitempty"`
+}
+
+// PlatformImage is what one platform's build of an image became.
+type PlatformImage struct {
+	Platform string `json:"platform"`
+	ID       string `json:"id,omitempty"`
+	InputKey string `json:"inputKey,omitempty"`
+	Size     int64  `json:"size,omitempty"`
+	Status   string `json:"status"`
 }
 
 // New starts a report for a run of the given images, all canceled until
@@ -157,3 +169,15 @@ func (r *Report) WriteFile(path string) error {
 func Seconds(d time.Duration) float64 { return round(d.Seconds()) }
 
 func round(s float64) float64 { return float64(int64(s*1000+0.5)) / 1000 }
+
+// PlatformOf returns the entry of one platform's build, adding it when
+// the image has none yet.
+func (im *Image) PlatformOf(platform string) *PlatformImage {
+	for i := range im.Platforms {
+		if im.Platforms[i].Platform == platform {
+			return &im.Platforms[i]
+		}
+	}
+	im.Platforms = append(im.Platforms, PlatformImage{Platform: platform})
+	return &im.Platforms[len(im.Platforms)-1]
+}

@@ -29,6 +29,9 @@ var Formats = []string{Docker, OCI}
 // Entry is an image and the references it is stored under.
 type Entry struct {
 	Image v1.Image
+	// Index, when not nil, is a multi-platform image in place of Image;
+	// only the OCI format holds it.
+	Index v1.ImageIndex
 	Refs  []string
 }
 

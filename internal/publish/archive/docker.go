@@ -65,6 +65,9 @@ func writeDocker(w io.Writer, entries []Entry) error {
 // describe is an entry's line of manifest.json.
 func describe(e Entry) (tarball.Descriptor, error) {
 	var d tarball.Descriptor
+	if e.Index != nil {
+		return d, fmt.Errorf("%s has several platforms, which docker load cannot take: save it with --format oci", e.Refs[0])
+	}
 	if len(e.Refs) == 0 {
 		return d, fmt.Errorf("an image without a reference cannot be loaded by docker")
 	}

@@ -41,7 +41,12 @@ func writeOCI(w io.Writer, entries []Entry) error {
 				return err
 			}
 			ann := map[string]string{annotationRefName: ref, annotationImageName: ref}
-			if err := p.AppendImage(e.Image, layout.WithAnnotations(ann)); err != nil {
+			if e.Index != nil {
+				err = p.AppendIndex(e.Index, layout.WithAnnotations(ann))
+			} else {
+				err = p.AppendImage(e.Image, layout.WithAnnotations(ann))
+			}
+			if err != nil {
 				return fmt.Errorf("writing %s: %w", r, err)
 			}
 		}

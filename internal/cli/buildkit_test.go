@@ -1,0 +1,34 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/dockyard-build/dockyard/internal/testenv"
+)
+
+// arm64Busybox is where scripts/buildkitd.sh puts an arm64 busybox.
+const arm64Busybox = "/var/cache/dockyard/busybox-arm64/busybox"
+
+// setupBuildKit prepares a build_buildkit_* script: buildkitd must answer;
+// STORE is the script's own image layout (dockyard --root $STORE).
+func setupBuildKit(env *testscript.Env) error {
+	if err := testenv.BuildKitAnswers(testenv.BuildKitAddress()); err != nil {
+		if testenv.Required() {
+			return err
+		}
+		env.T().Skip(err.Error())
+	}
+	env.Setenv("STORE", filepath.Join(env.WorkDir, "store"))
+	return nil
+}
+
+// setArm64Busybox sets BUSYBOX_ARM64 to an arm64 busybox when
+// scripts/buildkitd.sh fetched one.
+func setArm64Busybox(env *testscript.Env) {
+	if _, err := os.Stat(arm64Busybox); err == nil {
+		env.Setenv("BUSYBOX_ARM64", arm64Busybox)
+	}
+}

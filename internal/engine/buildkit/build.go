@@ -1,0 +1,188 @@
+package buildkit
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/containerd/containerd/v2/core/content"
+	"github.com/moby/buildkit/client"
+	"github.com/moby/buildkit/exporter/containerimage/exptypes"
+	"github.com/moby/buildkit/session"
+	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/tonistiigi/fsutil"
+	fstypes "github.com/tonistiigi/fsutil/types"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
+)
+
+// The Dockerfile frontend and the names of the session's directories.
+const (
+	frontend        = "dockerfile.v0"
+	localContext    = "context"
+	localDockerfile = "dockerfile"
+	// storeID names the image layout among the build's OCI stores.
+	storeID = "dockyard"
+)
+
+// Build builds req's image on buildkitd, exports it into the image layout
+// under req.Tags and returns its ID (the config digest) and size. The
+// build's progress goes to logs as BuildKit's plain progress lines;
+// canceling ctx cancels the build in buildkitd.
+func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
+	res, err := e.build(ctx, req, logs)
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
+	}
+	return res, nil
+}
+
+func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
+	if !filepath.IsAbs(req.ContextDir) || !filepath.IsAbs(req.Dockerfile) {
+		return engine.Result{}, fmt.Errorf("the context %s and the Dockerfile %s must be absolute paths", req.ContextDir, req.Dockerfile)
+	}
+	dockerfile, err := os.ReadFile(req.Dockerfile)
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("reading the Dockerfile: %w", err)
+	}
+	mounts, err := localMounts(req.ContextDir, filepath.Dir(req.Dockerfile))
+	if err != nil {
+		return engine.Result{}, err
+	}
+	attachables, err := sessionAttachables(dockerfile)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	opt := client.SolveOpt{
+		Frontend:      frontend,
+		FrontendAttrs: frontendAttrs(req),
+		LocalMounts:   mounts,
+		Session:       append(attachables, e.auth()),
+		Exports: []client.ExportEntry{{
+			Type: client.ExporterOCI, Attrs: map[string]string{"tar": "false"}, OutputStore: e.store.content,
+		}},
+	}
+	contexts, err := e.contexts(req, dockerfile)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	if len(contexts) > 0 {
+		for name, value := range contexts {
+			opt.FrontendAttrs["context:"+name] = value
+		}
+		opt.OCIStores = map[string]content.Store{storeID: e.store.content}
+	}
+	e.applyCache(&opt, req.Image, req.Platform)
+
+	status := make(chan *client.SolveStatus)
+	tr := newTrace(logs)
+	var resp *client.SolveResponse
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		resp, err = e.client.Solve(gctx, nil, opt, status)
+		return err
+	})
+	g.Go(func() error {
+		for s := range status {
+			tr.write(s)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return engine.Result{}, context.Cause(ctx)
+		}
+		return engine.Result{}, tr.failure(err)
+	}
+	return e.keep(resp.ExporterResponse, req.Tags)
+}
+
+// keep records the exported image in the layout under tags.
+func (e *Engine) keep(resp map[string]string, tags []string) (engine.Result, error) {
+	raw, err := base64.StdEncoding.DecodeString(resp[exptypes.ExporterImageDescriptorKey])
+	var desc ocispecs.Descriptor
+	if err == nil {
+		err = json.Unmarshal(raw, &desc)
+	}
+	config := resp[exptypes.ExporterImageConfigDigestKey]
+	if err != nil || desc.Digest == "" || config == "" {
+		return engine.Result{}, errors.New("buildkitd's exporter did not say which image it wrote")
+	}
+	if err := e.store.put(desc, config, tags); err != nil {
+		return engine.Result{}, err
+	}
+	size, err := e.size(desc)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	return engine.Result{ID: config, Size: size}, nil
+}
+
+// frontendAttrs are the Dockerfile frontend's options for req.
+func frontendAttrs(req engine.Request) map[string]string {
+	attrs := map[string]string{"filename": filepath.Base(req.Dockerfile)}
+	if req.Target != "" {
+		attrs["target"] = req.Target
+	}
+	if req.Platform != "" {
+		attrs["platform"] = req.Platform
+	}
+	if req.NoCache {
+		attrs["no-cache"] = ""
+	}
+	for k, v := range req.Args {
+		attrs["build-arg:"+k] = v
+	}
+	for k, v := range req.Labels {
+		attrs["label:"+k] = v
+	}
+	return attrs
+}
+
+// localMounts are the context and the Dockerfile's directory as the
+// session serves them, with files owned by root, as the docker engine's
+// builds send them. The frontend applies the context's .dockerignore.
+func localMounts(contextDir, dockerfileDir string) (map[string]fsutil.FS, error) {
+	mounts := map[string]fsutil.FS{}
+	for name, dir := range map[string]string{localContext: contextDir, localDockerfile: dockerfileDir} {
+		fs, err := fsutil.NewFS(dir)
+		if err == nil {
+			mounts[name], err = fsutil.NewFilterFS(fs, &fsutil.FilterOpt{Map: rootOwned})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", dir, err)
+		}
+	}
+	return mounts, nil
+}
+
+// rootOwned gives a file to root.
+func rootOwned(_ string, st *fstypes.Stat) fsutil.MapResult {
+	st.Uid, st.Gid = 0, 0
+	return fsutil.MapResultKeep
+}
+
+// sessionAttachables are what the build's session offers besides files:
+// the secrets and the SSH agent the Dockerfile mounts.
+func sessionAttachables(dockerfile []byte) ([]session.Attachable, error) {
+	m := scanMounts(dockerfile)
+	var out []session.Attachable
+	if m.secrets {
+		out = append(out, envSecrets())
+	}
+	if len(m.ssh) > 0 {
+		a, err := sshAgent(m.ssh)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
