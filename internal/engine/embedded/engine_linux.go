@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/containers/image/v5/types"
 	"github.com/containers/storage"
@@ -27,9 +28,16 @@ type Engine struct {
 	// store at once (the race detector says so). Workers, processes of
 	// their own, are not held up.
 	mu sync.Mutex
+	// stopTimeout bounds how long a canceled build waits for its
+	// processes to die; stops records the builds where they did not.
+	stopTimeout time.Duration
+	stops       engine.Stops
 }
 
-var _ engine.Engine = (*Engine)(nil)
+var (
+	_ engine.Engine       = (*Engine)(nil)
+	_ engine.StopReporter = (*Engine)(nil)
+)
 
 // Init runs the process as one of the embedded engine's helpers when it
 // was started as one: a build worker, or one of buildah's chroot helpers.
@@ -59,7 +67,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{root: root, store: store, sys: systemContext(root)}, nil
+	return &Engine{root: root, store: store, sys: systemContext(root), stopTimeout: engine.StopTimeout}, nil
 }
 
 // Name returns "embedded".
