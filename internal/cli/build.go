@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/build"
+	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/sched"
@@ -151,12 +152,13 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	prog.Close()
 	showFailures(opts, r.Failures, prog)
 	showResults(opts, rep)
-	return finishReport(ctx, opts, rep, runErr)
+	return finishReport(ctx, opts, rep, runErr, engine.UnconfirmedStops(eng))
 }
 
 // finishReport writes the report, also when the run failed, and turns the
-// run's error into the command's.
-func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, runErr error) error {
+// run's error into the command's; stopErr names the canceled builds that
+// the engine did not confirm stopped.
+func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, runErr, stopErr error) error {
 	status := "succeeded"
 	switch {
 	case ctx.Err() != nil:
@@ -172,12 +174,14 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 	}
 	var conflict *build.ConflictError
 	switch {
+	case ctx.Err() != nil && stopErr != nil:
+		return fmt.Errorf("interrupted; %w", stopErr)
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted; the source tree is as it was")
 	case errors.As(runErr, &conflict):
 		return &usageError{runErr}
 	case runErr != nil:
-		return fmt.Errorf("build failed: %w", runErr)
+		return fmt.Errorf("build failed: %w", errors.Join(runErr, stopErr))
 	}
 	return nil
 }
