@@ -47,6 +47,9 @@ func forEachBuilder(t *testing.T, f func(t *testing.T, e *Engine)) {
 	}
 }
 
+// testLabel marks the first step of each test's base image.
+const testLabel = "dev.dockyard.test"
+
 var unsafeChars = regexp.MustCompile(`[^a-z0-9]+`)
 
 // uniqueName returns an image name no other test uses.
@@ -72,7 +75,8 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 }
 
 // buildImage runs req, removes its tags when the test ends, and returns the
-// result and the logs.
+// result and the logs. Removing a tag prunes the image's untagged parents:
+// the test's own, since every test builds on a base of its own.
 func buildImage(t *testing.T, e *Engine, req engine.Request) (engine.Result, string, error) {
 	t.Helper()
 	if req.Image == "" {
@@ -94,6 +98,11 @@ func buildImage(t *testing.T, e *Engine, req engine.Request) (engine.Result, str
 }
 
 // baseImage builds a busybox image FROM scratch and returns its bare name.
+// Its first step, a label with the image's name, gives the test a chain of
+// images of its own in the classic builder's cache: other tests' builds of
+// the same steps never use its images, so removing them (with their
+// untagged parents) cannot break another test's build, nor removing
+// theirs its own.
 func baseImage(t *testing.T, e *Engine) string {
 	t.Helper()
 	busybox, err := os.ReadFile("/usr/bin/busybox")
@@ -101,14 +110,15 @@ func baseImage(t *testing.T, e *Engine) string {
 		testenv.Missing(t, "busybox-static is not installed (run scripts/setup.sh): %v", err)
 	}
 	dir := t.TempDir()
+	name := uniqueName(t) + "-base"
 	writeFiles(t, dir, map[string]string{
-		"busybox":    string(busybox),
-		"Dockerfile": "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n",
+		"busybox": string(busybox),
+		"Dockerfile": "FROM scratch\nLABEL " + testLabel + "=" + name + "\n" +
+			"COPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n",
 	})
 	if err := os.Chmod(filepath.Join(dir, "busybox"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	name := uniqueName(t) + "-base"
 	if _, logs, err := buildImage(t, e, engine.Request{Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{name}}); err != nil {
 		t.Fatalf("building the base image: %v\n%s", err, logs)
 	}
