@@ -98,11 +98,15 @@ func buildImage(t *testing.T, e *Engine, req engine.Request) (engine.Result, str
 }
 
 // baseImage builds a busybox image FROM scratch and returns its bare name.
-// Its first step, a label with the image's name, gives the test a chain of
-// images of its own in the classic builder's cache: other tests' builds of
-// the same steps never use its images, so removing them (with their
-// untagged parents) cannot break another test's build, nor removing
-// theirs its own.
+// The engine is shared, by tests that run at once and by other suites, and
+// the classic builder's cache joins their builds. So the base is built
+// without the cache: after FROM scratch, the classic builder's cache probe
+// reads every image of the engine that has no parent, and fails the step
+// ("unable to find image") when anyone removes one meanwhile. Its first
+// step, a label with its name, makes the base the test's own, and so are
+// the children built on it, which the cache looks for only among its
+// children: removing a test's images with their untagged parents never
+// touches another test's.
 func baseImage(t *testing.T, e *Engine) string {
 	t.Helper()
 	busybox, err := os.ReadFile("/usr/bin/busybox")
@@ -119,7 +123,8 @@ func baseImage(t *testing.T, e *Engine) string {
 	if err := os.Chmod(filepath.Join(dir, "busybox"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, logs, err := buildImage(t, e, engine.Request{Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{name}}); err != nil {
+	req := engine.Request{Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{name}, NoCache: true}
+	if _, logs, err := buildImage(t, e, req); err != nil {
 		t.Fatalf("building the base image: %v\n%s", err, logs)
 	}
 	return name
