@@ -43,7 +43,12 @@ var (
 // was started as one: a build worker, or one of buildah's chroot helpers.
 // main calls it first thing; when it returns true the process did its work
 // and must exit.
-func Init() bool { return reexec.Init() }
+func Init() bool {
+	if len(os.Args) > 0 && os.Args[0] == chrootExecCommand {
+		bypassRelay()
+	}
+	return reexec.Init()
+}
 
 // New opens the store under opts.Root, creating it if need be. The engine
 // needs root: New says so, and what to do instead, when it lacks it.
