@@ -4,13 +4,19 @@ GO ?= go
 # devicemapper C libraries (scripts/test.sh sets the same).
 export GOFLAGS := $(strip $(GOFLAGS) -tags=containers_image_openpgp,exclude_graphdriver_btrfs,exclude_graphdriver_devicemapper)
 
-.PHONY: build test unit lint bench bench-plan bench-build
+.PHONY: build test repeat unit lint bench bench-plan bench-build
 
 build:
 	$(GO) build -o bin/dockyard ./cmd/dockyard
 
 test:
 	bash scripts/test.sh
+
+# repeat runs the CI suite N times (make repeat N=10) and reports every test
+# that failed in any run.
+N ?= 10
+repeat:
+	bash scripts/repeat.sh $(N)
 
 # unit runs the tests without installing anything; tests needing an engine skip.
 unit:

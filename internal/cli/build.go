@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/build"
+	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/report"
@@ -171,12 +172,13 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	prog.Close()
 	showFailures(opts, r.Failures, prog)
 	showResults(opts, rep)
-	return finishReport(ctx, opts, rep, runErr)
+	return finishReport(ctx, opts, rep, runErr, engine.UnconfirmedStops(eng))
 }
 
 // finishReport writes the report, also when the run failed, and turns the
-// run's error into the command's.
-func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, runErr error) error {
+// run's error into the command's; stopErr names the canceled builds that
+// the engine did not confirm stopped.
+func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, runErr, stopErr error) error {
 	status := "succeeded"
 	switch {
 	case ctx.Err() != nil:
@@ -193,15 +195,17 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 	var conflict *build.ConflictError
 	var missing *build.MissingContextError
 	switch {
+	case ctx.Err() != nil && stopErr != nil:
+		return fmt.Errorf("interrupted; %w", stopErr)
+	case ctx.Err() != nil:
+		return fmt.Errorf("interrupted; the source tree is as it was")
 	case errors.As(runErr, &missing):
 		return &hintError{&usageError{fmt.Errorf("build failed: %w", runErr)},
 			"make the context first (run the script that fills it), then build again"}
-	case ctx.Err() != nil:
-		return fmt.Errorf("interrupted; the source tree is as it was")
 	case errors.As(runErr, &conflict):
 		return &usageError{runErr}
 	case runErr != nil:
-		return fmt.Errorf("build failed: %w", runErr)
+		return fmt.Errorf("build failed: %w", errors.Join(runErr, stopErr))
 	}
 	return nil
 }

@@ -46,6 +46,11 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
 		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"registry": cmdRegistry, "image": cmdImage, "exits": cmdExits},
 		Setup: func(env *testscript.Env) error {
+			// The engine the other packages' tests use: a script's
+			// environment does not inherit DOCKER_HOST.
+			if host := os.Getenv("DOCKER_HOST"); host != "" {
+				env.Setenv("DOCKER_HOST", host)
+			}
 			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-embedded_") {
 				return setupEmbedded(env)
 			}

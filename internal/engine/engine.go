@@ -5,8 +5,10 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -49,7 +51,10 @@ type Engine interface {
 	// Ping checks that the engine answers; its error says how to fix that.
 	Ping(ctx context.Context) error
 	// Build builds one image, writing the engine's output to logs as lines.
-	// Canceling ctx stops the build.
+	// Canceling ctx stops the build: Build returns once the engine
+	// confirmed that none of the build's processes runs any more, or,
+	// after StopTimeout, with an error wrapping ErrStopUnconfirmed as well
+	// as the context's cause.
 	Build(ctx context.Context, req Request, logs io.Writer) (Result, error)
 	// Close releases the engine's connections.
 	Close() error
@@ -80,6 +85,15 @@ func (e *StepError) Error() string {
 
 // ErrUnavailable is wrapped by errors about an engine that cannot be reached.
 var ErrUnavailable = errors.New("engine unavailable")
+
+// StopTimeout bounds how long Build, once its context is canceled, waits for
+// the engine to confirm that the build's processes ended.
+const StopTimeout = 15 * time.Second
+
+// ErrStopUnconfirmed is wrapped by the error of a canceled build whose
+// engine did not confirm within StopTimeout that the build's processes
+// ended: some may still run.
+var ErrStopUnconfirmed = errors.New("the engine did not confirm that the build stopped")
 
 // ErrNotFound is wrapped by an Exporter's error about an image its store
 // does not hold.
@@ -134,4 +148,52 @@ type Inspector interface {
 // implement it too.
 type Tagger interface {
 	Tag(ctx context.Context, id string, refs []string) error
+}
+
+// StopReporter is implemented by engines that remember the canceled builds
+// whose end they could not confirm, so that a command can say so once its
+// builds returned (a scheduler reports a canceled task by the cancellation's
+// cause, not by the task's error).
+type StopReporter interface {
+	// UnconfirmedStops returns one line naming those builds, or nil.
+	UnconfirmedStops() error
+}
+
+// UnconfirmedStops returns what e's UnconfirmedStops does, or nil for an
+// engine that does not implement StopReporter.
+func UnconfirmedStops(e Engine) error {
+	if r, ok := e.(StopReporter); ok {
+		return r.UnconfirmedStops()
+	}
+	return nil
+}
+
+// Stops records the canceled builds whose end an engine could not confirm;
+// the zero value is ready. Engines keep one to implement StopReporter.
+type Stops struct {
+	mu     sync.Mutex
+	images []string
+}
+
+// Note records req's build if err wraps ErrStopUnconfirmed.
+func (s *Stops) Note(req Request, err error) {
+	if !errors.Is(err, ErrStopUnconfirmed) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.images = append(s.images, req.Image)
+}
+
+// Err returns an error naming the builds recorded, nil when there is none.
+func (s *Stops) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch len(s.images) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%w within %s: the build of %s may still run (its log says more)", ErrStopUnconfirmed, StopTimeout, s.images[0])
+	}
+	return fmt.Errorf("%w within %s: the builds of %s may still run (their logs say more)", ErrStopUnconfirmed, StopTimeout, strings.Join(s.images, ", "))
 }

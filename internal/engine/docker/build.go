@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +20,10 @@ import (
 func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
 	res, err := e.build(ctx, req, logs)
 	if err != nil {
+		if errors.Is(err, engine.ErrStopUnconfirmed) {
+			fmt.Fprintf(logs, "dockyard: %v\n", err)
+			e.stops.Note(req, err)
+		}
 		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
 	}
 	return res, nil
@@ -62,22 +67,29 @@ func (e *Engine) runClassic(ctx context.Context, req engine.Request, opts client
 }
 
 // run sends the build and reads its output; it returns the image's ID.
+// Canceling ctx stops the build and waits, at most the engine's stop
+// timeout, for the engine to confirm that it ended (see stop).
 func (e *Engine) run(ctx context.Context, body io.Reader, opts client.ImageBuildOptions, logs io.Writer) (string, error) {
-	resp, err := e.api.ImageBuild(ctx, body, opts)
+	if ctx.Err() != nil {
+		return "", context.Cause(ctx)
+	}
+	s, reqCtx := e.watch(ctx, opts.BuildID)
+	resp, err := e.api.ImageBuild(reqCtx, body, opts)
 	if err != nil {
+		// The engine refused the build, or never had all of the request.
+		s.end()
 		if ctx.Err() != nil {
-			return "", context.Cause(ctx)
+			return "", s.confirm(ctx, nil)
 		}
 		return "", fmt.Errorf("starting the build: %w", err)
 	}
-	defer resp.Body.Close()
 	out := newOutput(logs)
+	// A halted build's answer goes on until the engine stopped the build.
 	err = out.read(resp.Body)
+	s.end()
+	resp.Body.Close()
 	if ctx.Err() != nil {
-		if opts.BuildID != "" {
-			e.cancelBuild(ctx, opts.BuildID)
-		}
-		return "", context.Cause(ctx)
+		return "", s.confirm(ctx, out)
 	}
 	if err != nil {
 		return "", err

@@ -9,7 +9,6 @@ import (
 	"net"
 	"path/filepath"
 	"slices"
-	"time"
 
 	"github.com/moby/buildkit/identity"
 	"github.com/moby/buildkit/session"
@@ -56,9 +55,11 @@ func (e *Engine) runBuildKit(ctx context.Context, req engine.Request, opts clien
 	return e.run(ctx, nil, opts, logs)
 }
 
-// startSession runs s over a connection to the engine until stop is called.
+// startSession runs s over a connection to the engine until stop is called,
+// which run does once the build's request ended, also when it was canceled:
+// the engine may use the session until then.
 func (e *Engine) startSession(ctx context.Context, s *session.Session) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	dial := func(ctx context.Context, proto string, meta map[string][]string) (net.Conn, error) {
 		return e.api.DialHijack(ctx, "/session", proto, meta)
 	}
@@ -107,13 +108,4 @@ func syncedDirs(contextDir, dockerfile string) (filesync.StaticDirSource, filesy
 func rootOwned(_ string, st *fstypes.Stat) fsutil.MapResult {
 	st.Uid, st.Gid = 0, 0
 	return fsutil.MapResultKeep
-}
-
-// cancelBuild asks the engine to stop a BuildKit build whose client left,
-// as the docker CLI does: engine 20.10 stops it anyway once the request is
-// closed, but BuildKit's cancel is what the API promises.
-func (e *Engine) cancelBuild(ctx context.Context, buildID string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	_, _ = e.api.BuildCancel(ctx, buildID, client.BuildCancelOptions{})
 }

@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/moby/moby/api/types/build"
 	"github.com/moby/moby/client"
@@ -31,20 +32,27 @@ type Engine struct {
 	// builder forces a builder; empty picks BuildKit when the engine has it.
 	builder build.BuilderVersion
 	pins    pinCounts
+	// stopTimeout bounds how long a canceled build waits for the engine
+	// to confirm its end; stops records the builds it did not confirm.
+	stopTimeout time.Duration
+	stops       engine.Stops
 }
 
-var _ engine.Engine = (*Engine)(nil)
+var (
+	_ engine.Engine       = (*Engine)(nil)
+	_ engine.StopReporter = (*Engine)(nil)
+)
 
 // New returns an engine for the Docker engine that DOCKER_HOST (and
 // DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION) name, the local
 // socket by default. DOCKER_BUILDKIT=0 selects the classic builder, as it
 // does for the docker CLI. New does not contact the engine: Ping does.
 func New(ctx context.Context) (*Engine, error) {
-	api, err := client.New(client.FromEnv)
+	api, err := client.New(client.FromEnv, client.WithHTTPRequestHook(closeOwnConnections))
 	if err != nil {
 		return nil, fmt.Errorf("configuring the docker client: %w", err)
 	}
-	e := &Engine{api: api}
+	e := &Engine{api: api, stopTimeout: engine.StopTimeout}
 	if v, ok := os.LookupEnv("DOCKER_BUILDKIT"); ok && v != "" {
 		on, err := strconv.ParseBool(v)
 		if err != nil {
@@ -107,6 +115,10 @@ func (e *Engine) builderFor(ctx context.Context) (build.BuilderVersion, error) {
 	}
 	return build.BuilderV1, nil
 }
+
+// UnconfirmedStops names the canceled builds whose end the engine did not
+// confirm.
+func (e *Engine) UnconfirmedStops() error { return e.stops.Err() }
 
 // Close releases the client's connections.
 func (e *Engine) Close() error { return e.api.Close() }

@@ -72,13 +72,19 @@ func TestBuildCancel(t *testing.T) {
 		cancel()
 		select {
 		case err := <-errc:
-			if !errors.Is(err, context.Canceled) {
-				t.Errorf("Build() = %v, want context.Canceled", err)
+			if !errors.Is(err, context.Canceled) || errors.Is(err, engine.ErrStopUnconfirmed) {
+				t.Errorf("Build() = %v, want context.Canceled, confirmed\n%s", err, logs)
 			}
-		case <-time.After(30 * time.Second):
+		case <-time.After(engine.StopTimeout + 15*time.Second):
 			t.Fatalf("Build() did not return after cancel\n%s", logs)
 		}
-		waitFor(t, "the build's sleep to end", func() bool { return !processRuns(cmdline) })
+		// Build returns once the engine confirmed that the step ended.
+		if processRuns(cmdline) {
+			t.Errorf("the build's sleep still runs after Build returned\n%s", logs)
+		}
+		if err := e.UnconfirmedStops(); err != nil {
+			t.Errorf("UnconfirmedStops() = %v", err)
+		}
 	})
 }
 

@@ -47,6 +47,9 @@ func forEachBuilder(t *testing.T, f func(t *testing.T, e *Engine)) {
 	}
 }
 
+// testLabel marks the first step of each test's base image.
+const testLabel = "dev.dockyard.test"
+
 var unsafeChars = regexp.MustCompile(`[^a-z0-9]+`)
 
 // uniqueName returns an image name no other test uses.
@@ -72,7 +75,8 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 }
 
 // buildImage runs req, removes its tags when the test ends, and returns the
-// result and the logs.
+// result and the logs. Removing a tag prunes the image's untagged parents:
+// the test's own, since every test builds on a base of its own.
 func buildImage(t *testing.T, e *Engine, req engine.Request) (engine.Result, string, error) {
 	t.Helper()
 	if req.Image == "" {
@@ -94,6 +98,15 @@ func buildImage(t *testing.T, e *Engine, req engine.Request) (engine.Result, str
 }
 
 // baseImage builds a busybox image FROM scratch and returns its bare name.
+// The engine is shared, by tests that run at once and by other suites, and
+// the classic builder's cache joins their builds. So the base is built
+// without the cache: after FROM scratch, the classic builder's cache probe
+// reads every image of the engine that has no parent, and fails the step
+// ("unable to find image") when anyone removes one meanwhile. Its first
+// step, a label with its name, makes the base the test's own, and so are
+// the children built on it, which the cache looks for only among its
+// children: removing a test's images with their untagged parents never
+// touches another test's.
 func baseImage(t *testing.T, e *Engine) string {
 	t.Helper()
 	busybox, err := os.ReadFile("/usr/bin/busybox")
@@ -101,15 +114,17 @@ func baseImage(t *testing.T, e *Engine) string {
 		testenv.Missing(t, "busybox-static is not installed (run scripts/setup.sh): %v", err)
 	}
 	dir := t.TempDir()
+	name := uniqueName(t) + "-base"
 	writeFiles(t, dir, map[string]string{
-		"busybox":    string(busybox),
-		"Dockerfile": "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n",
+		"busybox": string(busybox),
+		"Dockerfile": "FROM scratch\nLABEL " + testLabel + "=" + name + "\n" +
+			"COPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n",
 	})
 	if err := os.Chmod(filepath.Join(dir, "busybox"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	name := uniqueName(t) + "-base"
-	if _, logs, err := buildImage(t, e, engine.Request{Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{name}}); err != nil {
+	req := engine.Request{Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{name}, NoCache: true}
+	if _, logs, err := buildImage(t, e, req); err != nil {
 		t.Fatalf("building the base image: %v\n%s", err, logs)
 	}
 	return name

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -13,6 +14,13 @@ import (
 
 // tailLines is how many output lines of a failing step an error carries.
 const tailLines = 10
+
+// The classic builder's lines that announce a step's container and its
+// removal, followed by the container's short ID.
+const (
+	runningIn = " ---> Running in "
+	removing  = "Removing intermediate container "
+)
 
 // Aux message IDs of a BuildKit build.
 const (
@@ -32,6 +40,9 @@ type output struct {
 	step    string
 	tail    lines
 	partial string
+	// containers are the classic builder's step containers that it
+	// announced and has not said it removed.
+	containers []string
 }
 
 func newOutput(logs io.Writer) *output {
@@ -97,7 +108,12 @@ func (o *output) stream(text string) {
 		switch {
 		case strings.HasPrefix(l, "Step "):
 			o.step, o.tail = l, lines{}
-		case strings.HasPrefix(l, " ---> "), strings.HasPrefix(l, "Removing intermediate container "):
+		case strings.HasPrefix(l, runningIn):
+			o.containers = append(o.containers, strings.TrimSpace(strings.TrimPrefix(l, runningIn)))
+		case strings.HasPrefix(l, removing):
+			id := strings.TrimSpace(strings.TrimPrefix(l, removing))
+			o.containers = slices.DeleteFunc(o.containers, func(c string) bool { return c == id })
+		case strings.HasPrefix(l, " ---> "):
 		case strings.TrimSpace(l) != "":
 			o.tail.add(l)
 		}

@@ -17,12 +17,14 @@ func TestOutputClassic(t *testing.T) {
 	stream := messages(t,
 		map[string]any{"stream": "Step 1/2 : FROM base\n ---> 1234\n"},
 		map[string]any{"stream": "Step 2/2 : RUN make\n ---> Running in 5678\n"},
+		map[string]any{"stream": " ---> Running in 9abc\nRemoving intermediate container 9abc\n"},
 		map[string]any{"stream": "compiling"},
 		map[string]any{"stream": " a\nfailed\n"},
 		map[string]any{"errorDetail": map[string]any{"message": "returned a non-zero code: 2"}, "error": "x"},
 	)
 	var logs strings.Builder
-	err := newOutput(&logs).read(strings.NewReader(stream))
+	o := newOutput(&logs)
+	err := o.read(strings.NewReader(stream))
 	want := &engine.StepError{Message: "returned a non-zero code: 2", Step: "Step 2/2 : RUN make", Output: []string{"compiling a", "failed"}}
 	var got *engine.StepError
 	if !errors.As(err, &got) {
@@ -31,9 +33,14 @@ func TestOutputClassic(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
 	}
-	wantLogs := "Step 1/2 : FROM base\n ---> 1234\nStep 2/2 : RUN make\n ---> Running in 5678\ncompiling a\nfailed\n"
+	wantLogs := "Step 1/2 : FROM base\n ---> 1234\nStep 2/2 : RUN make\n ---> Running in 5678\n ---> Running in 9abc\n" +
+		"Removing intermediate container 9abc\ncompiling a\nfailed\n"
 	if logs.String() != wantLogs {
 		t.Errorf("logs = %q, want %q", logs.String(), wantLogs)
+	}
+	// The containers the engine announced and did not say it removed.
+	if diff := cmp.Diff([]string{"5678"}, o.containers); diff != "" {
+		t.Errorf("containers (-want +got):\n%s", diff)
 	}
 }
 
@@ -44,6 +51,7 @@ func TestOutputBuildKit(t *testing.T) {
 		traceMessage(t, &controlapi.StatusResponse{Vertexes: []*controlapi.Vertex{
 			{Digest: "a", Name: "[1/2] FROM base", Started: ts(0), Completed: ts(0), Cached: true},
 			{Digest: "b", Name: "[2/2] RUN make", Started: ts(0)},
+			{Digest: "c", Name: "[2/3] RUN test", Started: ts(0)},
 		}}),
 		traceMessage(t, &controlapi.StatusResponse{Logs: []*controlapi.VertexLog{
 			{Vertex: "b", Msg: []byte("compiling\nlinking")},
@@ -54,7 +62,8 @@ func TestOutputBuildKit(t *testing.T) {
 		map[string]any{"errorDetail": map[string]any{"message": "executor failed: exit code: 2"}},
 	)
 	var logs strings.Builder
-	err := newOutput(&logs).read(strings.NewReader(stream))
+	o := newOutput(&logs)
+	err := o.read(strings.NewReader(stream))
 	want := &engine.StepError{Message: "executor failed: exit code: 2", Step: "[2/2] RUN make", Output: []string{"compiling", "linking"}}
 	var got *engine.StepError
 	if !errors.As(err, &got) {
@@ -63,9 +72,13 @@ func TestOutputBuildKit(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
 	}
-	wantLogs := "#1 [1/2] FROM base\n#2 [2/2] RUN make\n#1 CACHED\n#2 compiling\n#2 linking\n#2 ERROR: exit code: 2\n"
+	wantLogs := "#1 [1/2] FROM base\n#2 [2/2] RUN make\n#3 [2/3] RUN test\n#1 CACHED\n#2 compiling\n#2 linking\n#2 ERROR: exit code: 2\n"
 	if diff := cmp.Diff(wantLogs, logs.String()); diff != "" {
 		t.Errorf("logs (-want +got):\n%s", diff)
+	}
+	// The steps that started and whose end the engine did not report.
+	if diff := cmp.Diff([]string{"[2/3] RUN test"}, o.trace.unfinished()); diff != "" {
+		t.Errorf("unfinished (-want +got):\n%s", diff)
 	}
 }
 

@@ -3,6 +3,7 @@ package docker
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	controlapi "github.com/moby/buildkit/api/services/control"
@@ -129,4 +130,21 @@ func (t *trace) failed() (string, []string, bool) {
 	}
 	t.flush(t.errored)
 	return t.errored.name, t.errored.tail, true
+}
+
+// unfinished returns the names of the vertices that started and did not
+// end, in the order they were first seen.
+func (t *trace) unfinished() []string {
+	var vs []*vertex
+	for _, vx := range t.vertices {
+		if vx.started && !vx.done {
+			vs = append(vs, vx)
+		}
+	}
+	slices.SortFunc(vs, func(a, b *vertex) int { return a.num - b.num })
+	names := make([]string, len(vs))
+	for i, vx := range vs {
+		names[i] = vx.name
+	}
+	return names
 }

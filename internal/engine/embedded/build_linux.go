@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -26,15 +27,24 @@ const waitDelay = 5 * time.Second
 
 // Build builds req's image in a worker and returns its ID (the config
 // digest) and size. The worker's output goes to logs as lines; canceling
-// ctx kills the worker and what it started, and removes the build's
-// working containers.
+// ctx kills the worker and what it started, waits until all of it is dead
+// (at most engine.StopTimeout), and removes the build's working
+// containers.
 func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
 	res, err := e.build(ctx, req, logs)
 	if err != nil {
+		if errors.Is(err, engine.ErrStopUnconfirmed) {
+			fmt.Fprintf(logs, "dockyard: %v\n", err)
+			e.stops.Note(req, err)
+		}
 		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
 	}
 	return res, nil
 }
+
+// UnconfirmedStops names the canceled builds that may still run: processes
+// that did not die within engine.StopTimeout of the cancel.
+func (e *Engine) UnconfirmedStops() error { return e.stops.Err() }
 
 func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
 	if fi, err := os.Stat(req.ContextDir); err != nil || !fi.IsDir() || !filepath.IsAbs(req.ContextDir) {
@@ -88,7 +98,7 @@ func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, 
 		return "", fmt.Errorf("starting a build worker: %w", err)
 	}
 	if err := json.NewEncoder(toWorker).Encode(j); err != nil {
-		killWorker(cmd.Process.Pid)
+		cmd.Process.Kill()
 		cmd.Wait()
 		return "", fmt.Errorf("sending the request to the build worker: %w", err)
 	}
@@ -108,11 +118,7 @@ func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, 
 	select {
 	case <-exited:
 	case <-ctx.Done():
-		killWorker(cmd.Process.Pid)
-		<-exited
-		cmd.Wait()
-		out.flush()
-		return "", errors.Join(context.Cause(ctx), e.removeContainers(j.Suffix))
+		return "", e.stopWorker(ctx, cmd, exited, out, j.Suffix)
 	}
 	werr := cmd.Wait()
 	out.flush()
@@ -123,6 +129,22 @@ func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, 
 		return "", out.failure(o.Error)
 	}
 	return o.ID, nil
+}
+
+// stopWorker kills a canceled build's worker and what it started, waits
+// until all of it is dead, at most stopTimeout, reaps the worker and
+// removes the build's working containers. It returns ctx's cause, with
+// engine.ErrStopUnconfirmed if something may still run.
+func (e *Engine) stopWorker(ctx context.Context, cmd *exec.Cmd, exited <-chan struct{}, out *output, suffix string) error {
+	cause := context.Cause(ctx)
+	if err := killWorker(cmd.Process.Pid, exited, time.Now().Add(e.stopTimeout)); err != nil {
+		// The worker may outlive this call: reap it whenever it ends.
+		go cmd.Wait()
+		return fmt.Errorf("%w; %w: %w %s after the cancel", cause, engine.ErrStopUnconfirmed, err, e.stopTimeout)
+	}
+	cmd.Wait()
+	out.flush()
+	return errors.Join(cause, e.removeContainers(suffix))
 }
 
 // removeContainers removes the working containers of a killed build: their

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/containers/image/v5/types"
 	"github.com/containers/storage"
@@ -27,15 +28,27 @@ type Engine struct {
 	// store at once (the race detector says so). Workers, processes of
 	// their own, are not held up.
 	mu sync.Mutex
+	// stopTimeout bounds how long a canceled build waits for its
+	// processes to die; stops records the builds where they did not.
+	stopTimeout time.Duration
+	stops       engine.Stops
 }
 
-var _ engine.Engine = (*Engine)(nil)
+var (
+	_ engine.Engine       = (*Engine)(nil)
+	_ engine.StopReporter = (*Engine)(nil)
+)
 
 // Init runs the process as one of the embedded engine's helpers when it
 // was started as one: a build worker, or one of buildah's chroot helpers.
 // main calls it first thing; when it returns true the process did its work
 // and must exit.
-func Init() bool { return reexec.Init() }
+func Init() bool {
+	if len(os.Args) > 0 && os.Args[0] == chrootExecCommand {
+		bypassRelay()
+	}
+	return reexec.Init()
+}
 
 // New opens the store under opts.Root, creating it if need be. The engine
 // needs root: New says so, and what to do instead, when it lacks it.
@@ -59,7 +72,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{root: root, store: store, sys: systemContext(root)}, nil
+	return &Engine{root: root, store: store, sys: systemContext(root), stopTimeout: engine.StopTimeout}, nil
 }
 
 // Name returns "embedded".

@@ -2,15 +2,17 @@ package embedded
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"syscall"
+	"time"
 )
 
-// killRounds bounds how often killDescendants looks again for processes
-// forked while it was killing.
-const killRounds = 20
+// killPoll is how long killDescendants lets killed processes die before it
+// looks again.
+const killPoll = 10 * time.Millisecond
 
 // descendants returns the live processes under pid, read from /proc;
 // zombies, already dead, are left out.
@@ -33,7 +35,7 @@ func descendants(pid int) []int {
 		}
 		child, err1 := strconv.Atoi(filepath.Base(filepath.Dir(path)))
 		parent, err2 := strconv.Atoi(string(fields[1]))
-		if err1 == nil && err2 == nil && string(fields[0]) != "Z" {
+		if state := string(fields[0]); err1 == nil && err2 == nil && state != "Z" && state != "X" {
 			children[parent] = append(children[parent], child)
 		}
 	}
@@ -48,26 +50,41 @@ func descendants(pid int) []int {
 }
 
 // killDescendants kills every process under pid, including those that left
-// its process group or session, until none is left.
-func killDescendants(pid int) {
-	for range killRounds {
+// its process group or session, and waits until all of them are dead,
+// killing those forked meanwhile, until deadline. It returns the processes
+// still alive then. The dead stay zombies until their parent reaps them,
+// which holds nothing but their exit status.
+func killDescendants(pid int, deadline time.Time) []int {
+	for {
 		pids := descendants(pid)
-		if len(pids) == 0 {
-			return
+		if len(pids) == 0 || time.Now().After(deadline) {
+			return pids
 		}
 		for _, p := range pids {
 			syscall.Kill(p, syscall.SIGKILL)
 		}
+		time.Sleep(killPoll)
 	}
 }
 
-// killWorker stops a worker and everything under it: it freezes the
-// worker's process group so that nothing forks or reacts, kills the
-// processes under the worker (which, as a subreaper, also holds the
-// orphans of RUN steps), then the worker.
-func killWorker(pid int) {
+// killWorker stops a worker and everything under it, and waits until all
+// of it is dead, at most until deadline: it freezes the worker's process
+// group so that nothing forks or reacts, kills the processes under the
+// worker (which, as a subreaper, also holds the orphans of RUN steps)
+// until none is alive, then the worker, and waits for it to exit. It
+// returns an error naming what may still run at deadline.
+func killWorker(pid int, exited <-chan struct{}, deadline time.Time) error {
 	syscall.Kill(-pid, syscall.SIGSTOP)
-	killDescendants(pid)
+	alive := killDescendants(pid, deadline)
 	syscall.Kill(-pid, syscall.SIGKILL)
 	syscall.Kill(pid, syscall.SIGKILL)
+	if len(alive) > 0 {
+		return fmt.Errorf("processes %v of the build did not die", alive)
+	}
+	select {
+	case <-exited:
+		return nil
+	case <-time.After(time.Until(deadline)):
+		return fmt.Errorf("the build worker (pid %d) did not die", pid)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/containers/buildah/define"
 	"github.com/containers/buildah/imagebuildah"
@@ -56,7 +57,7 @@ func workerMain() {
 	}
 	go func() {
 		io.Copy(io.Discard, io.MultiReader(dec.Buffered(), os.Stdin))
-		killDescendants(os.Getpid())
+		killDescendants(os.Getpid(), time.Now().Add(engine.StopTimeout))
 		os.Exit(1)
 	}()
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
@@ -65,7 +66,7 @@ func workerMain() {
 	logrus.SetOutput(os.Stderr)
 	logrus.SetLevel(logrus.WarnLevel)
 	id, err := runJob(j)
-	killDescendants(os.Getpid())
+	killDescendants(os.Getpid(), time.Now().Add(engine.StopTimeout))
 	if err != nil {
 		report(result, outcome{Error: err.Error()})
 		os.Exit(1)

@@ -87,7 +87,10 @@ func (s *Suite) baseImage(t *testing.T) string {
 	dir := t.TempDir()
 	// The run's own first step keeps its images out of the layer cache of
 	// other tests' identical steps: removing theirs cannot break its
-	// builds, nor removing its theirs.
+	// builds, nor removing its theirs. It is built without the cache:
+	// after FROM scratch, the Docker engine's classic builder looks for a
+	// cached step among every image without a parent, and fails the step
+	// when another test or suite removes one of them meanwhile.
 	WriteFiles(t, dir, map[string]string{
 		"Dockerfile": "FROM scratch\nLABEL " + Label + ".base=" + s.RunID + "\nCOPY busybox /bin/busybox\n" +
 			"RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n" +
@@ -97,7 +100,7 @@ func (s *Suite) baseImage(t *testing.T) string {
 		t.Fatal(err)
 	}
 	name := s.Name(t, "base")
-	if _, err := s.Build(t, engine.Request{Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{name}}); err != nil {
+	if _, err := s.Build(t, engine.Request{Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{name}, NoCache: true}); err != nil {
 		t.Fatalf("building the base image: %v", err)
 	}
 	return name

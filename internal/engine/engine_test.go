@@ -1,0 +1,28 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestStops(t *testing.T) {
+	var s Stops
+	s.Note(Request{Image: "a"}, context.Canceled)
+	s.Note(Request{Image: "b"}, nil)
+	if err := s.Err(); err != nil {
+		t.Fatalf("Err() = %v with only confirmed stops", err)
+	}
+	unconfirmed := fmt.Errorf("%w; %w: container 1234 still runs", context.Canceled, ErrStopUnconfirmed)
+	s.Note(Request{Image: "slow"}, fmt.Errorf("building slow: %w", unconfirmed))
+	want := "the engine did not confirm that the build stopped within 15s: the build of slow may still run (its log says more)"
+	if err := s.Err(); !errors.Is(err, ErrStopUnconfirmed) || err.Error() != want {
+		t.Errorf("Err() = %v, want %q", err, want)
+	}
+	s.Note(Request{Image: "slower"}, unconfirmed)
+	want = "the engine did not confirm that the build stopped within 15s: the builds of slow, slower may still run (their logs say more)"
+	if err := s.Err(); err == nil || err.Error() != want {
+		t.Errorf("Err() = %v, want %q", err, want)
+	}
+}
