@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install and start what the tests
-# need (scripts/setup.sh), then vet, cross-compile and test with -race.
+# need (scripts/setup.sh, scripts/buildkitd.sh), then lint (vet, staticcheck,
+# gofmt), cross-compile and test with -race.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,8 +12,14 @@ bash scripts/buildkitd.sh
 # devicemapper C libraries (the Makefile sets the same).
 export GOFLAGS="${GOFLAGS:+$GOFLAGS }-tags=containers_image_openpgp,exclude_graphdriver_btrfs,exclude_graphdriver_devicemapper"
 
-echo "== go vet" >&2
+echo "== lint: go vet, staticcheck, gofmt (make lint)" >&2
 go vet ./...
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+unformatted=$(gofmt -l cmd internal bench)
+if [[ -n $unformatted ]]; then
+	echo "not gofmt-formatted: $unformatted" >&2
+	exit 1
+fi
 echo "== cross-compile (darwin, windows: without the embedded engine)" >&2
 GOOS=darwin go build ./...
 GOOS=windows go build ./...
