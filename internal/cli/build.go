@@ -129,6 +129,12 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	for _, path := range ws.Recovered {
 		prog.Message("removed %s, left by an interrupted run", path)
 	}
+	for _, l := range ws.Left {
+		prog.Message("warning: %s", l)
+	}
+	for _, i := range ws.Ignored {
+		prog.Message("warning: ignored %s", i)
+	}
 	prog.Message("engine: %s (%s); %d %s", eng.Name(), why, len(pl.Images), plural(len(pl.Images), "image"))
 	if note := plan.LeftOutNote(p); note != "" {
 		prog.Message("note: %s", note)

@@ -11,9 +11,11 @@ func newCleanCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "clean",
 		Short: "Finish the cleanup of an interrupted run",
-		Long: `clean removes what a dockyard run that died (killed, machine crashed) left
-in the source tree: the dependency copies and generated folders it journaled,
-and its temporary folders. It removes nothing dockyard did not create.`,
+		Long: `clean finishes what a dockyard run that died (killed, machine crashed) left:
+it ends the processes its hooks left running, then removes from the source tree
+the dependency copies and generated folders it journaled, and its temporary
+folders. It removes only what dockyard made, as it made it: a folder made in its
+place since, or one holding files git tracks, stays.`,
 		Example: `  dockyard clean
   dockyard clean -C path/to/repo`,
 		Args: cobra.NoArgs,
@@ -21,14 +23,26 @@ and its temporary folders. It removes nothing dockyard did not create.`,
 			if err := checkDotDir(g.dir); err != nil {
 				return err
 			}
-			removed, err := workspace.Clean(g.dir)
-			for _, p := range removed {
+			c, err := workspace.Clean(g.dir)
+			for _, p := range c.Removed {
 				fmt.Fprintf(g.stdout, "removed %s\n", p)
 			}
-			if err == nil && len(removed) == 0 {
+			warnLeft(g, c.Left, c.Ignored)
+			if err == nil && len(c.Removed) == 0 {
 				fmt.Fprintln(g.stderr, "nothing to clean")
 			}
 			return err
 		},
+	}
+}
+
+// warnLeft says what a dead run's journal named that dockyard left in
+// place, and which of its records it did not act on.
+func warnLeft(g *globals, left, ignored []string) {
+	for _, l := range left {
+		fmt.Fprintf(g.stderr, "warning: %s\n", l)
+	}
+	for _, i := range ignored {
+		fmt.Fprintf(g.stderr, "warning: ignored %s\n", i)
 	}
 }
