@@ -46,6 +46,7 @@ type outcome struct {
 // before it exits, as a container's end does. It also dies with the
 // engine: when its stdin closes, it kills them and exits.
 func workerMain() {
+	endWithEngine()
 	unix.CloseOnExec(3) // RUN steps must not hold the result pipe
 	result := os.NewFile(3, "result")
 	var j job

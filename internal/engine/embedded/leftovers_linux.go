@@ -1,0 +1,168 @@
+package embedded
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"syscall"
+	"time"
+
+	"github.com/containers/storage"
+	"golang.org/x/sys/unix"
+)
+
+// buildsDir, in the store's directory, holds a lock file for each running
+// build, named after the suffix of its working containers' names. The
+// engine's process holds the lock while the build runs; the system
+// releases it when that process dies, even by SIGKILL.
+const buildsDir = "builds"
+
+// suffixPattern finds the suffix dockyard gives a build's working
+// containers in their names.
+var suffixPattern = regexp.MustCompile(`dockyard-[0-9a-f]{12}`)
+
+// holdBuild marks the build whose containers' names carry suffix as
+// running, until release is called.
+func (e *Engine) holdBuild(suffix string) (release func(), err error) {
+	dir := filepath.Join(e.root, buildsDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("marking the build as running: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, suffix), os.O_RDWR|os.O_CREATE, 0o600)
+	if err == nil {
+		err = unix.Flock(int(f.Fd()), unix.LOCK_EX)
+	}
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		return nil, fmt.Errorf("marking the build as running: %w", err)
+	}
+	return func() {
+		os.Remove(f.Name())
+		f.Close()
+	}, nil
+}
+
+// running reports whether a live process holds the lock of the build
+// whose containers' names carry suffix.
+func running(root, suffix string) bool {
+	f, err := os.Open(filepath.Join(root, buildsDir, suffix))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return errors.Is(unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB), unix.EWOULDBLOCK)
+}
+
+// RemoveLeftovers removes what builds left in the store when the dockyard
+// that ran them died: it ends the processes still running in their working
+// containers, then removes the containers, which unmounts them. The
+// containers of builds that still run, in any dockyard, stay. It returns
+// the names of the containers it removed; a store that does not exist, or
+// that this user cannot use, holds none.
+func RemoveLeftovers(opts Options) ([]string, error) {
+	root, err := opts.root()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(root, graphDir)); errors.Is(err, fs.ErrNotExist) || os.Geteuid() != 0 {
+		return nil, nil
+	}
+	store, err := openStore(root)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Shutdown(false)
+	cs, err := store.Containers()
+	if err != nil {
+		return nil, fmt.Errorf("listing the store's containers: %w", err)
+	}
+	var removed []string
+	var errs []error
+	dead := map[string]bool{}
+	for _, c := range cs {
+		suffix := containerSuffix(c)
+		if suffix == "" || running(root, suffix) {
+			continue
+		}
+		dead[suffix] = true
+		if err := removeLeftover(store, c); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		removed = append(removed, c.Names[0])
+	}
+	for suffix := range dead {
+		os.Remove(filepath.Join(root, buildsDir, suffix))
+	}
+	return removed, errors.Join(errs...)
+}
+
+// containerSuffix is the suffix dockyard gave a working container's name,
+// or "" for a container dockyard did not make.
+func containerSuffix(c storage.Container) string {
+	for _, n := range c.Names {
+		if s := suffixPattern.FindString(n); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// removeLeftover ends what runs in a container, then removes it.
+func removeLeftover(store storage.Store, c storage.Container) error {
+	if layer, err := store.Layer(c.LayerID); err == nil && layer.MountPoint != "" {
+		if err := killIn(layer.MountPoint); err != nil {
+			return fmt.Errorf("removing the working container %s: %w", c.Names[0], err)
+		}
+	}
+	if err := store.DeleteContainer(c.ID); err != nil {
+		return fmt.Errorf("removing the working container %s: %w", c.Names[0], err)
+	}
+	return nil
+}
+
+// killIn kills the processes whose root directory is dir, as a RUN step's
+// are in its container's file system, until none is left.
+func killIn(dir string) error {
+	var st unix.Stat_t
+	if err := unix.Stat(dir, &st); err != nil {
+		return nil // not mounted: nothing can run in it
+	}
+	for range killRounds {
+		pids := rootedAt(st.Dev, st.Ino)
+		if len(pids) == 0 {
+			return nil
+		}
+		for _, p := range pids {
+			syscall.Kill(p, syscall.SIGSTOP)
+		}
+		for _, p := range pids {
+			syscall.Kill(p, syscall.SIGKILL)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return fmt.Errorf("processes still start in %s after %d rounds of killing them", dir, killRounds)
+}
+
+// rootedAt lists the live processes whose root directory is the one of
+// device dev and inode ino.
+func rootedAt(dev, ino uint64) []int {
+	roots, _ := filepath.Glob("/proc/[0-9]*/root")
+	var pids []int
+	for _, r := range roots {
+		var st unix.Stat_t
+		if unix.Stat(r, &st) != nil || st.Dev != dev || st.Ino != ino {
+			continue
+		}
+		var pid int
+		if _, err := fmt.Sscanf(filepath.Base(filepath.Dir(r)), "%d", &pid); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
