@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
+
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
@@ -43,6 +45,10 @@ type Runner struct {
 	// AfterBuild, when set, runs after each image is built, in the image's
 	// task (build --push pushes there); its error fails the image.
 	AfterBuild func(ctx context.Context, im *plan.Image, res engine.Result) error
+
+	// Auth gives the credentials of the registries the engine pulls bases
+	// from; nil pulls anonymously.
+	Auth authn.Keychain
 
 	// Incremental skips images whose input key matches an image at hand;
 	// nil builds every image (cache: off).

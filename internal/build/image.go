@@ -96,6 +96,7 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 	req := engine.Request{
 		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: dockerfile,
 		Target: im.Target, Args: im.Args, Tags: im.Refs, Labels: labels, NoCache: r.Options.NoCache,
+		Bases: im.Bases, Auth: r.Auth,
 	}
 	if len(im.Platforms) > 0 {
 		req.Platform = im.Platforms[0]

@@ -154,6 +154,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	r := &build.Runner{
 		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep,
 		Options: build.Options{Jobs: jobs, KeepGoing: opts.keepGoing, NoCache: opts.noCache},
+		Auth:    keychain(p.Config),
 	}
 	r.Incremental = inc
 	if push != nil {

@@ -47,6 +47,11 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	suffix := make([]byte, 6)
 	rand.Read(suffix)
 	j := job{Root: e.root, Request: req, Suffix: "dockyard-" + hex.EncodeToString(suffix)}
+	auth, err := req.BaseCredentials()
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("finding the credentials to pull the bases with: %w", err)
+	}
+	j.Auth = auth
 	release, err := e.holdBuild(j.Suffix)
 	if err != nil {
 		return engine.Result{}, err

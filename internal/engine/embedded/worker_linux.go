@@ -14,6 +14,7 @@ import (
 	"github.com/containers/buildah/imagebuildah"
 	nettypes "github.com/containers/common/libnetwork/types"
 	"github.com/containers/storage/pkg/reexec"
+	"github.com/google/go-containerregistry/pkg/authn"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
@@ -33,6 +34,9 @@ type job struct {
 	// Suffix ends the names of the build's working containers, so that
 	// the engine can find them after killing the worker.
 	Suffix string
+	// Auth holds the credentials of the registries the build pulls its
+	// bases from, by host; they pass through the worker's stdin only.
+	Auth map[string]authn.AuthConfig
 }
 
 // outcome is what a worker sends back on its result pipe (fd 3).
@@ -130,6 +134,9 @@ func buildOptions(j job) (define.BuildOptions, error) {
 		MaxPullPushRetries: 2,
 	}
 	opts.SignaturePolicyPath = opts.SystemContext.SignaturePolicyPath
+	if err := useCredentials(opts.SystemContext, j.Auth); err != nil {
+		return opts, err
+	}
 	if len(req.Tags) > 0 {
 		opts.Output, opts.AdditionalTags = req.Tags[0], req.Tags[1:]
 	}
