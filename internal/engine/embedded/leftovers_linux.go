@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"syscall"
 	"time"
 
@@ -25,7 +26,8 @@ const buildsDir = "builds"
 var suffixPattern = regexp.MustCompile(`dockyard-[0-9a-f]{12}`)
 
 // holdBuild marks the build whose containers' names carry suffix as
-// running, until release is called.
+// running, until release is called. Release keeps the lock file, free,
+// when the build left containers: clean then removes them.
 func (e *Engine) holdBuild(suffix string) (release func(), err error) {
 	dir := filepath.Join(e.root, buildsDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -42,28 +44,41 @@ func (e *Engine) holdBuild(suffix string) (release func(), err error) {
 		return nil, fmt.Errorf("marking the build as running: %w", err)
 	}
 	return func() {
-		os.Remove(f.Name())
+		if !e.hasContainers(suffix) {
+			os.Remove(f.Name())
+		}
 		f.Close()
 	}, nil
 }
 
-// running reports whether a live process holds the lock of the build
-// whose containers' names carry suffix.
-func running(root, suffix string) bool {
+// hasContainers reports whether the store holds working containers of the
+// build whose containers' names carry suffix.
+func (e *Engine) hasContainers(suffix string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	cs, err := e.store.Containers()
+	return err != nil || slices.ContainsFunc(cs, func(c storage.Container) bool { return containerSuffix(c) == suffix })
+}
+
+// ended reports whether the build whose containers' names carry suffix
+// ran in a dockyard that died: its lock file is there, and no live process
+// holds it. Without a lock file, a build is not known to have ended: a
+// dockyard that predates the locks may be running it.
+func ended(root, suffix string) bool {
 	f, err := os.Open(filepath.Join(root, buildsDir, suffix))
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	return errors.Is(unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB), unix.EWOULDBLOCK)
+	return unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB) == nil
 }
 
 // RemoveLeftovers removes what builds left in the store when the dockyard
 // that ran them died: it ends the processes still running in their working
 // containers, then removes the containers, which unmounts them. The
-// containers of builds that still run, in any dockyard, stay. It returns
-// the names of the containers it removed; a store that does not exist, or
-// that this user cannot use, holds none.
+// containers of builds that still run, and those dockyard did not make,
+// stay. It returns the names of the containers it removed; a store that
+// does not exist, or that this user cannot use, holds none.
 func RemoveLeftovers(opts Options) ([]string, error) {
 	root, err := opts.root()
 	if err != nil {
@@ -83,23 +98,30 @@ func RemoveLeftovers(opts Options) ([]string, error) {
 	}
 	var removed []string
 	var errs []error
-	dead := map[string]bool{}
 	for _, c := range cs {
-		suffix := containerSuffix(c)
-		if suffix == "" || running(root, suffix) {
+		if suffix := containerSuffix(c); suffix == "" || !ended(root, suffix) {
 			continue
 		}
-		dead[suffix] = true
 		if err := removeLeftover(store, c); err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		removed = append(removed, c.Names[0])
 	}
-	for suffix := range dead {
-		os.Remove(filepath.Join(root, buildsDir, suffix))
+	if len(errs) == 0 {
+		removeEndedLocks(root)
 	}
 	return removed, errors.Join(errs...)
+}
+
+// removeEndedLocks removes the lock files of the builds that ended.
+func removeEndedLocks(root string) {
+	names, _ := filepath.Glob(filepath.Join(root, buildsDir, "dockyard-*"))
+	for _, name := range names {
+		if ended(root, filepath.Base(name)) {
+			os.Remove(name)
+		}
+	}
 }
 
 // containerSuffix is the suffix dockyard gave a working container's name,

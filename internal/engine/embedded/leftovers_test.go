@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -14,10 +15,12 @@ import (
 	"github.com/dockyard-build/dockyard/internal/testenv"
 )
 
-// TestRemoveLeftoversSparesRunningBuilds makes working containers as a
-// build does: those of a build whose lock a live process holds stay, as
-// does a container dockyard did not make; once the build's dockyard is
-// gone (its lock free), its containers go.
+// TestRemoveLeftoversSparesRunningBuilds makes working containers as
+// builds do: those of a build whose dockyard died (its lock free) go;
+// those of a build whose lock a live process holds stay, as do those of a
+// build without a lock (a dockyard of before the locks may run it) and a
+// container dockyard did not make. Once the running build ends, its
+// containers go too.
 func TestRemoveLeftoversSparesRunningBuilds(t *testing.T) {
 	if os.Geteuid() != 0 {
 		testenv.Missing(t, "the embedded engine needs root")
@@ -28,14 +31,17 @@ func TestRemoveLeftoversSparesRunningBuilds(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { e.store.Shutdown(true) })
-	const running, dead = "dockyard-0123456789ab", "dockyard-ba9876543210"
-	for _, name := range []string{"app-" + running, "app-" + dead, dead, "the-users-own"} {
+	const running, dead, unlocked = "dockyard-0123456789ab", "dockyard-ba9876543210", "dockyard-00000000ffff"
+	for _, name := range []string{"app-" + running, "app-" + dead, dead, "app-" + unlocked, "the-users-own"} {
 		if _, err := e.store.CreateContainer("", []string{name}, "", "", "", nil); err != nil {
 			t.Fatal(err)
 		}
 	}
 	release, err := e.holdBuild(running)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, buildsDir, dead), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	removed, err := RemoveLeftovers(Options{Root: root})
@@ -46,7 +52,7 @@ func TestRemoveLeftoversSparesRunningBuilds(t *testing.T) {
 	if want := []string{"app-" + dead, dead}; !slices.Equal(removed, want) {
 		t.Errorf("removed %q, want %q", removed, want)
 	}
-	for _, name := range []string{"app-" + running, "the-users-own"} {
+	for _, name := range []string{"app-" + running, "app-" + unlocked, "the-users-own"} {
 		if _, err := e.store.Container(name); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -57,5 +63,8 @@ func TestRemoveLeftoversSparesRunningBuilds(t *testing.T) {
 	}
 	if _, err := e.store.Container("app-" + running); !errors.Is(err, storage.ErrContainerUnknown) {
 		t.Errorf("the ended build's container: %v", err)
+	}
+	if locks, _ := os.ReadDir(filepath.Join(root, buildsDir)); len(locks) != 0 {
+		t.Errorf("lock files left: %v", locks)
 	}
 }
