@@ -3,7 +3,6 @@ package embedded
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -60,31 +59,39 @@ func (e *Engine) hasContainers(suffix string) bool {
 	return err != nil || slices.ContainsFunc(cs, func(c storage.Container) bool { return containerSuffix(c) == suffix })
 }
 
-// ended reports whether the build whose containers' names carry suffix
-// ran in a dockyard that died: its lock file is there, and no live process
-// holds it. Without a lock file, a build is not known to have ended: a
-// dockyard that predates the locks may be running it.
-func ended(root, suffix string) bool {
-	f, err := os.Open(filepath.Join(root, buildsDir, suffix))
-	if err != nil {
-		return false
+// endedBuilds returns the suffixes of the builds that ran in a dockyard
+// that died: their lock file is there, and no live process holds it.
+// Without a lock file, a build is not known to have ended: a dockyard that
+// predates the locks may be running it.
+func endedBuilds(root string) map[string]bool {
+	names, _ := filepath.Glob(filepath.Join(root, buildsDir, "dockyard-*"))
+	out := map[string]bool{}
+	for _, name := range names {
+		f, err := os.Open(name)
+		if err != nil {
+			continue
+		}
+		if unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB) == nil {
+			out[filepath.Base(name)] = true
+		}
+		f.Close()
 	}
-	defer f.Close()
-	return unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB) == nil
+	return out
 }
 
 // RemoveLeftovers removes what builds left in the store when the dockyard
 // that ran them died: it ends the processes still running in their working
 // containers, then removes the containers, which unmounts them. The
 // containers of builds that still run, and those dockyard did not make,
-// stay. It returns the names of the containers it removed; a store that
-// does not exist, or that this user cannot use, holds none.
+// stay. It returns the names of the containers it removed. Without such
+// builds, or without root, it leaves the store unopened.
 func RemoveLeftovers(opts Options) ([]string, error) {
 	root, err := opts.root()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(root, graphDir)); errors.Is(err, fs.ErrNotExist) || os.Geteuid() != 0 {
+	ended := endedBuilds(root)
+	if len(ended) == 0 || os.Geteuid() != 0 {
 		return nil, nil
 	}
 	store, err := openStore(root)
@@ -99,7 +106,7 @@ func RemoveLeftovers(opts Options) ([]string, error) {
 	var removed []string
 	var errs []error
 	for _, c := range cs {
-		if suffix := containerSuffix(c); suffix == "" || !ended(root, suffix) {
+		if !ended[containerSuffix(c)] {
 			continue
 		}
 		if err := removeLeftover(store, c); err != nil {
@@ -109,19 +116,11 @@ func RemoveLeftovers(opts Options) ([]string, error) {
 		removed = append(removed, c.Names[0])
 	}
 	if len(errs) == 0 {
-		removeEndedLocks(root)
-	}
-	return removed, errors.Join(errs...)
-}
-
-// removeEndedLocks removes the lock files of the builds that ended.
-func removeEndedLocks(root string) {
-	names, _ := filepath.Glob(filepath.Join(root, buildsDir, "dockyard-*"))
-	for _, name := range names {
-		if ended(root, filepath.Base(name)) {
-			os.Remove(name)
+		for suffix := range ended {
+			os.Remove(filepath.Join(root, buildsDir, suffix))
 		}
 	}
+	return removed, errors.Join(errs...)
 }
 
 // containerSuffix is the suffix dockyard gave a working container's name,
