@@ -53,13 +53,48 @@ func (w *Workspace) Check(paths ...string) error {
 // to fill; it must not exist now. Like every folder dockyard makes, it is
 // journaled with its identity: the run's end, or the cleanup after a
 // crash, removes this folder with what the step put in it, never one that
-// someone made in its place.
+// someone made in its place. A hook may make it anew (adopt).
 func (w *Workspace) Claim(p string) error {
 	p, err := clean(p)
 	if err != nil {
 		return err
 	}
-	return w.create(p, true, func() error { return w.root.Mkdir(filepath.FromSlash(p), 0o755) })
+	err = w.create(p, true, func() error { return w.root.Mkdir(filepath.FromSlash(p), 0o755) })
+	if err == nil {
+		w.mu.Lock()
+		w.entries[p].claimed = true
+		w.mu.Unlock()
+	}
+	return err
+}
+
+// adopt takes, once a hook has ended, the folder at each claimed path as
+// dockyard's, journaling its identity: a hook may have removed the folder
+// dockyard made and made its own, which is the run's as much. A crash
+// while the hook runs leaves the journal as it was: what the hook made
+// then is left in place.
+func (w *Workspace) adopt() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var errs []error
+	for p, e := range w.entries {
+		if !e.claimed || e.busy {
+			continue
+		}
+		if fi, err := w.lstat(p); err != nil || !fi.IsDir() {
+			continue
+		}
+		if id, err := w.identify(p, false); err != nil || sameID(e.id, id) {
+			continue
+		}
+		id, err := w.identify(p, true)
+		if err == nil {
+			e.id = id
+			err = w.j.write(record{Op: opMade, Path: p, ID: id})
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // Release removes a journaled path now, with everything journaled inside

@@ -58,6 +58,9 @@ func (w *Workspace) RunHook(ctx context.Context, script, dir string, extra []str
 	runtime.LockOSThread()
 	err = cmd.Run()
 	runtime.UnlockOSThread()
+	if aerr := w.adopt(); aerr != nil {
+		return fmt.Errorf("after %s: %w", script, aerr)
+	}
 	var exit *exec.ExitError
 	switch {
 	case err == nil:

@@ -80,3 +80,32 @@ func TestRunHookMissingFolder(t *testing.T) {
 		t.Errorf("RunHook = %v", err)
 	}
 }
+
+// TestHookMayMakeItsFolderAnew lets a hook remove the generated/ dockyard
+// made for it and make its own, as hooks written for pai do: that one is
+// the run's too, kept and removed as dockyard's own.
+func TestHookMayMakeItsFolderAnew(t *testing.T) {
+	needBash(t)
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"src/web/build/build-pre.sh": "rm -rf generated && mkdir generated && echo made > generated/out\n"})
+	before := listTree(t, root)
+	w := open(t, root)
+	if err := w.Claim("src/web/generated"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.RunHook(context.Background(), "src/web/build/build-pre.sh", "src/web", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Keep("src/web/generated", ".dockyard/artifacts/web"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, listTree(t, root)); diff != "" {
+		t.Errorf("tree after Close (-before +after):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"out"}, names(t, root, ".dockyard/artifacts/web")); diff != "" {
+		t.Errorf("kept (-want +got):\n%s", diff)
+	}
+}

@@ -36,10 +36,11 @@ type record struct {
 
 // entry is a journaled path.
 type entry struct {
-	dir  bool   // a folder, not a file
-	made bool   // dockyard confirmed creating it
-	id   string // its identity when made, or ""
-	busy bool   // being removed or kept right now
+	dir     bool   // a folder, not a file
+	made    bool   // dockyard confirmed creating it
+	id      string // its identity when made, or ""
+	busy    bool   // being removed or kept right now
+	claimed bool   // made in this run for hooks to fill (Claim)
 }
 
 // records are the lines that journal e at p.
