@@ -7,7 +7,7 @@ require (
 	github.com/containerd/platforms v1.0.0-rc.5
 	github.com/containers/common v0.61.0
 	github.com/containers/image/v5 v5.33.0
-	github.com/containers/storage v1.56.0
+	github.com/containers/storage v1.56.1
 	github.com/gofrs/flock v0.13.1
 	github.com/opencontainers/runtime-spec v1.3.0
 	github.com/tonistiigi/fsutil v0.0.0-20261103091533-a72de9dcf763
@@ -197,7 +197,7 @@ require (
 	golang.org/x/text v0.42.0 // indirect
 	golang.org/x/tools v0.49.0 // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260825221802-da73d73af1c5 // indirect
-	google.golang.org/grpc v1.84.0 // indirect
+	google.golang.org/grpc v1.84.0
 	google.golang.org/protobuf v1.36.12
 )
 

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
+
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
@@ -50,6 +52,10 @@ type Runner struct {
 	// image is built, in the image's join task (build --push pushes the
 	// platforms' images there as one index); its error fails the image.
 	AfterIndex func(ctx context.Context, im *plan.Image, platforms []PlatformResult) error
+
+	// Auth gives the credentials of the registries the engine pulls bases
+	// from; nil pulls anonymously.
+	Auth authn.Keychain
 
 	// Incremental skips images whose input key matches an image at hand;
 	// nil builds every image (cache: off).

@@ -43,13 +43,14 @@ func (t *task) runImage(ctx context.Context) error {
 }
 
 // preImage runs an explicit image's pre hook from the repository root;
-// <context>/generated, when the hook makes it, is the run's and goes when
-// the run ends, as a component's generated/ does.
+// <context>/generated, made for the hook to fill, is the run's and goes
+// when the run ends, as a component's generated/ does. A context the hook
+// makes is the hook's, with what it holds.
 func (t *task) preImage(ctx context.Context, im *project.Image) error {
 	if im.PreHook == "" && im.PostHook == "" {
 		return nil
 	}
-	if gen := path.Join(im.Context, "generated"); !t.r.exists(gen) {
+	if gen := path.Join(im.Context, "generated"); t.r.exists(im.Context) && !t.r.exists(gen) {
 		if err := t.r.Workspace.Claim(gen); err != nil {
 			return err
 		}
@@ -94,7 +95,7 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 	req := engine.Request{
 		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: dockerfile,
 		Target: im.Target, Args: im.Args, Tags: t.tags(), Labels: labels, NoCache: r.Options.NoCache,
-		Platform: t.platform,
+		Platform: t.platform, Bases: im.Bases, Auth: r.Auth,
 	}
 	start := time.Now()
 	res, err := r.Engine.Build(ctx, req, out)

@@ -77,15 +77,16 @@ func (t *task) pinnedDockerfile(ctx context.Context) (path string, done func(), 
 		to, ok := refs[ref]
 		return to, ok
 	})
+	var dir string
 	if err == nil {
-		path, err = writeTemp(filepath.Base(path), out)
+		dir, err = r.writeTemp(filepath.Base(path), out)
 	}
 	if err != nil {
 		done()
 		return "", nil, err
 	}
 	pinsDone := done
-	return path, func() { os.RemoveAll(filepath.Dir(path)); pinsDone() }, nil
+	return filepath.Join(dir, filepath.Base(path)), func() { r.releaseTemp(dir); pinsDone() }, nil
 }
 
 // pin names an image exactly for the engine's builds.
@@ -96,16 +97,25 @@ func (r *Runner) pin(ctx context.Context, id string) (string, func(), error) {
 	return id, func() {}, nil
 }
 
-// writeTemp writes data as name in a new temporary folder.
-func writeTemp(name string, data []byte) (string, error) {
-	dir, err := os.MkdirTemp("", "dockyard-dockerfile-")
+// writeTemp writes data as name in a new folder of the workspace's
+// temporary ones, which a run that dies leaves for the next run or clean
+// to remove, and returns the folder.
+func (r *Runner) writeTemp(name string, data []byte) (string, error) {
+	dir, err := r.Workspace.TempDir("dockerfile-")
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		os.RemoveAll(dir)
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		r.releaseTemp(dir)
 		return "", err
 	}
-	return path, nil
+	return dir, nil
+}
+
+// releaseTemp removes a folder writeTemp made; what it cannot remove goes
+// when the run ends.
+func (r *Runner) releaseTemp(dir string) {
+	if rel, err := filepath.Rel(r.Project.Root, dir); err == nil {
+		_ = r.Workspace.Release(filepath.ToSlash(rel))
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/report"
-	"github.com/dockyard-build/dockyard/internal/workspace"
 )
 
 // task is one node of the run's DAG: an image build, or a component's
@@ -250,7 +249,7 @@ func (t *task) runHook(ctx context.Context, phase, script, dir string, env ...st
 	out, closeLog := t.r.logTo(t.id)
 	defer closeLog()
 	return t.r.timed(phase, t.images, func() error {
-		return workspace.RunHook(ctx, t.r.Project.Root, script, dir, env, out)
+		return t.r.Workspace.RunHook(ctx, script, dir, env, out)
 	})
 }
 

@@ -138,9 +138,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 		ws.Close()
 		return err
 	}
-	for _, path := range ws.Recovered {
-		prog.Message("removed %s, left by an interrupted run", path)
-	}
+	showRecovery(ws, prog)
 	prog.Message("engine: %s (%s); %d %s", eng.Name(), why, len(pl.Images), plural(len(pl.Images), "image"))
 	if note := plan.LeftOutNote(p); note != "" {
 		prog.Message("note: %s", note)
@@ -160,6 +158,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	r := &build.Runner{
 		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep,
 		Options: build.Options{Jobs: jobs, KeepGoing: opts.keepGoing, NoCache: opts.noCache, RerunHooks: opts.rerunHooks},
+		Auth:    keychain(p.Config),
 	}
 	r.Incremental = inc
 	if push != nil {
@@ -173,6 +172,19 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	showFailures(opts, r.Failures, prog)
 	showResults(opts, rep)
 	return finishReport(ctx, opts, rep, runErr, engine.UnconfirmedStops(eng))
+}
+
+// showRecovery says what Open did with what an interrupted run left.
+func showRecovery(ws *workspace.Workspace, prog *progress.Progress) {
+	for _, path := range ws.Recovered {
+		prog.Message("removed %s, left by an interrupted run", path)
+	}
+	for _, l := range ws.Left {
+		prog.Message("warning: %s", l)
+	}
+	for _, i := range ws.Ignored {
+		prog.Message("warning: ignored %s", i)
+	}
 }
 
 // finishReport writes the report, also when the run failed, and turns the

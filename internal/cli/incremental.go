@@ -61,7 +61,7 @@ func newIncremental(p *project.Project, eng engine.Engine, engineName string) (*
 		}
 	}
 	inc := build.NewIncremental(p, eng, engineName)
-	keys := publish.NewKeychain(append([]config.Registry{cfg.Registry}, cfg.Registries...), cfg.Lookup)
+	keys := keychain(cfg)
 	inc.Keychain = keys
 	if cfg.Cache == "registry" {
 		pusher, err := publish.New(publish.Options{Keychain: keys})

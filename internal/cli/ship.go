@@ -214,8 +214,7 @@ func noRegistryRef(image string) error {
 // newPusher returns a pusher with the credentials of the docker config and
 // of the configured registries.
 func newPusher(cfg *config.Config) (*publish.Pusher, error) {
-	regs := append([]config.Registry{cfg.Registry}, cfg.Registries...)
-	return publish.New(publish.Options{Keychain: publish.NewKeychain(regs, cfg.Lookup)})
+	return publish.New(publish.Options{Keychain: keychain(cfg)})
 }
 
 // batchExporter reads many images at once: the docker engine saves them

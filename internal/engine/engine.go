@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 )
 
@@ -34,6 +35,12 @@ type Request struct {
 	Platform string
 	// NoCache disables the engine's layer cache.
 	NoCache bool
+	// Bases are the external images the Dockerfile builds on (FROM,
+	// COPY --from), which the engine pulls when it lacks them.
+	Bases []string
+	// Auth gives the credentials of the registries the engine pulls from;
+	// nil pulls anonymously. It is never sent to a build worker as it is.
+	Auth authn.Keychain `json:"-"`
 }
 
 // Result describes a built image.

@@ -3,6 +3,7 @@ package workspace
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -48,33 +49,52 @@ func (w *Workspace) Check(paths ...string) error {
 	return errors.Join(errs...)
 }
 
-// Claim journals a folder that a step (a hook) will create, such as
-// src/<c>/generated; it must not exist now.
-func (w *Workspace) Claim(p string) error { return w.claim(p, true) }
-
-// ClaimFile is Claim for a file.
-func (w *Workspace) ClaimFile(p string) error { return w.claim(p, false) }
-
-func (w *Workspace) claim(p string, dir bool) error {
+// Claim makes the folder p, such as src/<c>/generated, for a step (a hook)
+// to fill; it must not exist now. Like every folder dockyard makes, it is
+// journaled with its identity: the run's end, or the cleanup after a
+// crash, removes this folder with what the step put in it, never one that
+// someone made in its place. A hook may make it anew (adopt).
+func (w *Workspace) Claim(p string) error {
 	p, err := clean(p)
 	if err != nil {
 		return err
 	}
+	err = w.create(p, true, func() error { return w.root.Mkdir(filepath.FromSlash(p), 0o755) })
+	if err == nil {
+		w.mu.Lock()
+		w.entries[p].claimed = true
+		w.mu.Unlock()
+	}
+	return err
+}
+
+// adopt takes, once a hook has ended, the folder at each claimed path as
+// dockyard's, journaling its identity: a hook may have removed the folder
+// dockyard made and made its own, which is the run's as much. A crash
+// while the hook runs leaves the journal as it was: what the hook made
+// then is left in place.
+func (w *Workspace) adopt() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	switch _, err := w.root.Lstat(filepath.FromSlash(p)); {
-	case w.closed:
-		return errClosed
-	case w.entries[p] != nil:
-		return fmt.Errorf("%s is journaled already", p)
-	case err == nil:
-		return &ConflictError{Path: p}
+	var errs []error
+	for p, e := range w.entries {
+		if !e.claimed || e.busy {
+			continue
+		}
+		if fi, err := w.lstat(p); err != nil || !fi.IsDir() {
+			continue
+		}
+		if id, err := w.identify(p, false); err != nil || sameID(e.id, id) {
+			continue
+		}
+		id, err := w.identify(p, true)
+		if err == nil {
+			e.id = id
+			err = w.j.write(record{Op: opMade, Path: p, ID: id})
+		}
+		errs = append(errs, err)
 	}
-	if err := w.j.write(record{Op: opAdd, Path: p, Dir: dir, Step: true}); err != nil {
-		return err
-	}
-	w.entries[p] = &entry{dir: dir, step: true}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Release removes a journaled path now, with everything journaled inside
@@ -116,8 +136,12 @@ func (w *Workspace) keep(p string, e *entry, dst string) error {
 	if err != nil {
 		return err
 	}
-	if err := e.check(p, fi); err != nil {
+	if err := w.mine(p, e, fi); err != nil {
 		return err
+	}
+	if fi.IsDir() && w.empty(p) {
+		// The step put nothing there: nothing to keep, dst stays.
+		return w.root.Remove(filepath.FromSlash(p))
 	}
 	if _, err := w.lstat(dst); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -144,6 +168,17 @@ func (w *Workspace) keep(p string, e *entry, dst string) error {
 		return fmt.Errorf("keeping %s in %s: %w", p, dst, err)
 	}
 	return w.removeAll(filepath.FromSlash(p))
+}
+
+// empty reports whether the folder p holds nothing.
+func (w *Workspace) empty(p string) bool {
+	d, err := w.root.Open(filepath.FromSlash(p))
+	if err != nil {
+		return false
+	}
+	defer d.Close()
+	names, err := d.Readdirnames(1)
+	return len(names) == 0 && errors.Is(err, io.EOF)
 }
 
 // take finds the journaled entry of p and marks it busy.

@@ -126,11 +126,13 @@ func (w *Workspace) make(p string, e *entry, mk func() error) error {
 		}
 		return errors.Join(err, w.j.write(record{Op: opDrop, Path: p}))
 	}
-	e.made = true
-	if fi, err := w.root.Lstat(filepath.FromSlash(p)); err == nil {
-		e.id = fileID(fi)
+	id, err := w.identify(p, true)
+	if err != nil {
+		// Unconfirmed, p is removed after the run only while empty.
+		return fmt.Errorf("reading what dockyard made at %s: %w", p, err)
 	}
-	return w.j.write(record{Op: opMade, Path: p, ID: e.id})
+	e.made, e.id = true, id
+	return w.j.write(record{Op: opMade, Path: p, ID: id})
 }
 
 // copyTree copies the contents of the folder src into the new folder dst.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -31,27 +32,35 @@ func (e *HookError) Error() string {
 // RunHook runs `bash <script>` in dir (both root-relative) with the
 // environment plus extra (KEY=VALUE, overriding), writing its stdout and
 // stderr, merged in order, to out. Canceling ctx kills the hook's whole
-// process group and returns ctx's cause.
-func RunHook(ctx context.Context, root, script, dir string, extra []string, out io.Writer) error {
+// process group and returns ctx's cause. The hook dies with dockyard, and
+// what it leaves running is ended when the run ends (see runEnv).
+func (w *Workspace) RunHook(ctx context.Context, script, dir string, extra []string, out io.Writer) error {
 	if out == nil {
 		out = io.Discard
 	}
-	root, err := filepath.Abs(root)
+	mark, err := w.procsEnv()
 	if err != nil {
 		return err
 	}
 	script = filepath.ToSlash(script)
-	w := &hookOutput{out: out}
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, filepath.FromSlash(script)))
-	cmd.Dir = filepath.Join(root, filepath.FromSlash(dir))
-	cmd.Env = append(os.Environ(), extra...)
+	h := &hookOutput{out: out}
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(w.dir, filepath.FromSlash(script)))
+	cmd.Dir = filepath.Join(w.dir, filepath.FromSlash(dir))
+	cmd.Env = append(append(os.Environ(), extra...), mark)
 	// One writer for both: exec then uses one pipe, which keeps the order.
-	cmd.Stdout, cmd.Stderr = w, w
+	cmd.Stdout, cmd.Stderr = h, h
 	// Stop waiting for output soon after the hook ends, even if something
 	// it left running in the background still holds the pipe.
 	cmd.WaitDelay = 2 * time.Second
 	setGroup(cmd)
+	// The parent-death signal follows the thread that starts the hook:
+	// no other goroutine may end that thread while the hook runs.
+	runtime.LockOSThread()
 	err = cmd.Run()
+	runtime.UnlockOSThread()
+	if aerr := w.adopt(); aerr != nil {
+		return fmt.Errorf("after %s: %w", script, aerr)
+	}
 	var exit *exec.ExitError
 	switch {
 	case err == nil:
@@ -61,7 +70,7 @@ func RunHook(ctx context.Context, root, script, dir string, extra []string, out 
 	case errors.Is(err, exec.ErrWaitDelay) && cmd.ProcessState.Success():
 		return nil
 	case errors.As(err, &exit):
-		return &HookError{Script: script, ExitCode: exitStatus(exit.ProcessState), Tail: w.tail()}
+		return &HookError{Script: script, ExitCode: exitStatus(exit.ProcessState), Tail: h.tail()}
 	}
 	return fmt.Errorf("running %s: %w", script, err)
 }

@@ -26,7 +26,8 @@ wait
 	cause := errors.New("interrupted")
 	ctx, cancel := context.WithCancelCause(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- RunHook(ctx, root, "hook.sh", ".", nil, nil) }()
+	w := open(t, root)
+	go func() { done <- w.RunHook(ctx, "hook.sh", ".", nil, nil) }()
 
 	var pid int
 	for deadline := time.Now().Add(10 * time.Second); pid == 0; time.Sleep(10 * time.Millisecond) {
@@ -74,7 +75,7 @@ func TestRunHookKilledBySignal(t *testing.T) {
 	needBash(t)
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{"hook.sh": "kill -TERM $$"})
-	err := RunHook(context.Background(), root, "hook.sh", ".", nil, nil)
+	err := open(t, root).RunHook(context.Background(), "hook.sh", ".", nil, nil)
 	var hook *HookError
 	if !errors.As(err, &hook) || hook.ExitCode != 128+int(syscall.SIGTERM) {
 		t.Errorf("RunHook = %v, want exit status %d", err, 128+int(syscall.SIGTERM))

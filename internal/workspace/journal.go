@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -13,36 +12,40 @@ import (
 )
 
 // The journal is .dockyard/journal, one JSON record a line, appended and
-// fsynced before the path it names is created ("add") and after ("made"),
-// and when a path is removed ("drop"). A torn last line from a crash is
-// ignored. When a run ends the journal is removed, or rewritten with
-// temp+rename+fsync to list only what could not be removed.
+// fsynced before the path it names is created ("add") and after, with the
+// identity of what dockyard made ("made"), and when a path is removed
+// ("drop"). Before the run's first hook starts, a "run" record gives the
+// token its processes carry in their environment, so that a later run can
+// end them. When a run ends the journal is removed, or rewritten with
+// temp+rename+fsync to list only what could not be removed. replay.go
+// reads it back.
 const (
 	opAdd  = "add"
 	opMade = "made"
 	opDrop = "drop"
+	opRun  = "run"
 )
 
 type record struct {
-	Op   string `json:"op"`
-	Path string `json:"path"`
-	Dir  bool   `json:"dir,omitempty"`  // add: a folder, not a file
-	Step bool   `json:"step,omitempty"` // add: claimed for a hook to create
-	ID   string `json:"id,omitempty"`   // made: device and inode, where known
+	Op    string `json:"op"`
+	Path  string `json:"path,omitempty"`
+	Dir   bool   `json:"dir,omitempty"`   // add: a folder, not a file
+	ID    string `json:"id,omitempty"`    // made: its identity, where known
+	Token string `json:"token,omitempty"` // run: what the run's processes carry
 }
 
 // entry is a journaled path.
 type entry struct {
-	dir  bool   // a folder, not a file
-	step bool   // claimed for a hook to create
-	made bool   // dockyard confirmed creating it
-	id   string // its identity when made, or ""
-	busy bool   // being removed or kept right now
+	dir     bool   // a folder, not a file
+	made    bool   // dockyard confirmed creating it
+	id      string // its identity when made, or ""
+	busy    bool   // being removed or kept right now
+	claimed bool   // made in this run for hooks to fill (Claim)
 }
 
 // records are the lines that journal e at p.
 func (e *entry) records(p string) []record {
-	recs := []record{{Op: opAdd, Path: p, Dir: e.dir, Step: e.step}}
+	recs := []record{{Op: opAdd, Path: p, Dir: e.dir}}
 	if e.made {
 		recs = append(recs, record{Op: opMade, Path: p, ID: e.id})
 	}
@@ -128,46 +131,6 @@ func (j *journal) finish(entries map[string]*entry) error {
 	}
 	syncDir(j.root, stateDir)
 	return nil
-}
-
-// loadJournal reads a journal left by an earlier run; nil when there is none.
-func loadJournal(r *os.Root) (map[string]*entry, error) {
-	data, err := r.ReadFile(filepath.FromSlash(journalFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading the journal: %w", err)
-	}
-	return parseJournal(data)
-}
-
-// parseJournal replays a journal's records. A record naming a path that is
-// not plainly inside the root is skipped: nothing acts on it.
-func parseJournal(data []byte) (map[string]*entry, error) {
-	entries := map[string]*entry{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var rec record
-		if json.Unmarshal(sc.Bytes(), &rec) != nil {
-			continue // torn by a crash while it was written
-		}
-		if p, err := clean(rec.Path); err != nil || p != rec.Path {
-			continue // never act on a path that is not plainly inside the root
-		}
-		switch e := entries[rec.Path]; rec.Op {
-		case opAdd:
-			entries[rec.Path] = &entry{dir: rec.Dir, step: rec.Step}
-		case opMade:
-			if e != nil {
-				e.made, e.id = true, rec.ID
-			}
-		case opDrop:
-			delete(entries, rec.Path)
-		}
-	}
-	return entries, sc.Err()
 }
 
 // sweep removes journaled paths, deepest first. It deletes from entries

@@ -39,8 +39,21 @@ func (w *Workspace) lstat(p string) (fs.FileInfo, error) {
 	return w.root.Lstat(filepath.FromSlash(p))
 }
 
-// check tells whether fi is still what e journaled at p.
-func (e *entry) check(p string, fi fs.FileInfo) error {
+// mine checks that p, described by fi, is still what e journaled there,
+// and that git tracks nothing there.
+func (w *Workspace) mine(p string, e *entry, fi fs.FileInfo) error {
+	id, err := w.identify(p, false)
+	if err != nil {
+		return err
+	}
+	if err := e.check(p, fi, id); err != nil {
+		return err
+	}
+	return w.gitTracks(p)
+}
+
+// check tells whether fi, of identity id, is still what e journaled at p.
+func (e *entry) check(p string, fi fs.FileInfo, id string) error {
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:
 		return &changedError{Path: p, Why: "is a symlink now"}
@@ -48,7 +61,7 @@ func (e *entry) check(p string, fi fs.FileInfo) error {
 		return &changedError{Path: p, Why: "is no longer a folder"}
 	case !e.dir && !fi.Mode().IsRegular():
 		return &changedError{Path: p, Why: "is no longer a file"}
-	case e.id != "" && fileID(fi) != "" && fileID(fi) != e.id:
+	case e.made && !sameID(e.id, id):
 		return &changedError{Path: p, Why: "was replaced since dockyard made it"}
 	}
 	return nil
@@ -64,11 +77,11 @@ func (w *Workspace) remove(p string, e *entry) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if err := e.check(p, fi); err != nil {
+	if err := w.mine(p, e, fi); err != nil {
 		return false, err
 	}
 	name := filepath.FromSlash(p)
-	if !e.made && !e.step {
+	if !e.made {
 		// Dockyard stopped between journaling p and confirming it made p:
 		// what it made then was still empty, so remove p only if it is.
 		if !fi.IsDir() && fi.Size() != 0 {

@@ -3,7 +3,6 @@
 package workspace
 
 import (
-	"io/fs"
 	"os"
 	"os/exec"
 )
@@ -12,5 +11,3 @@ import (
 func setGroup(*exec.Cmd) {}
 
 func exitStatus(ps *os.ProcessState) int { return ps.ExitCode() }
-
-func fileID(fs.FileInfo) string { return "" }

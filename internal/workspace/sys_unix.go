@@ -3,8 +3,6 @@
 package workspace
 
 import (
-	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"syscall"
@@ -14,6 +12,7 @@ import (
 // kill the whole group, so nothing the hook started outlives it.
 func setGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	tieToDockyard(cmd.SysProcAttr)
 	cmd.Cancel = func() error {
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
@@ -26,13 +25,4 @@ func exitStatus(ps *os.ProcessState) int {
 		return 128 + int(ws.Signal())
 	}
 	return ps.ExitCode()
-}
-
-// fileID is a file's device and inode, to tell it from a replacement.
-func fileID(fi fs.FileInfo) string {
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !ok {
-		return ""
-	}
-	return fmt.Sprintf("%d:%d", uint64(st.Dev), uint64(st.Ino))
 }

@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"os/exec"
 	"strconv"
@@ -25,9 +24,6 @@ func setGroup(cmd *exec.Cmd) {
 }
 
 func exitStatus(ps *os.ProcessState) int { return ps.ExitCode() }
-
-// fileID is not tracked on Windows; the kind of a path is still checked.
-func fileID(fs.FileInfo) string { return "" }
 
 // The lock is a LockFileEx lock on one byte far past the end of the file,
 // so the pid at its start stays readable. Windows releases it when the

@@ -1,9 +1,12 @@
 // Package workspace runs components' steps in the source tree safely. It
 // holds the repository's lock (one dockyard run at a time), journals every
-// file and folder dockyard creates there before creating it, and removes only
-// what the journal lists: after success, failure or interrupt (Close), and
-// after a crash (the next Open, or Clean). A folder the user owns is never
-// deleted; pai deleted every dependency/ and generated/ it found.
+// file and folder dockyard creates there before creating it, then its
+// identity (device, inode, birth time, a marker), and removes only what
+// the journal lists and still is what dockyard made, and never what git
+// tracks or .git: after success, failure or interrupt (Close), and after a
+// crash (the next Open, or Clean). A folder the user owns is never
+// deleted; pai deleted every dependency/ and generated/ it found. Hooks
+// die with dockyard, and what they leave running is ended with the run.
 //
 // Paths in the API and in messages are relative to the repository root and
 // use "/".
@@ -39,8 +42,11 @@ type Workspace struct {
 	// paths, deepest first.
 	Recovered []string
 	// Left lists what a dead run's journal named but Open left in place,
-	// because it was no longer what dockyard had made there.
+	// with why: it was no longer what dockyard had made there.
 	Left []string
+	// Ignored lists the records of a dead run's journal that Open did not
+	// act on, being invalid, with why.
+	Ignored []string
 
 	dir  string   // the root, absolute
 	real string   // the root with symlinks resolved
@@ -50,6 +56,7 @@ type Workspace struct {
 	mu      sync.Mutex
 	j       *journal
 	entries map[string]*entry // journaled paths
+	token   string            // what this run's hooks carry; "" before the first
 	closed  bool
 }
 
@@ -82,18 +89,33 @@ func Open(root string) (*Workspace, error) {
 	w.j = &journal{root: r}
 	old, err := loadJournal(r)
 	if err == nil && old != nil {
-		var left []*changedError
-		w.Recovered, left, err = w.sweep(old)
-		for _, c := range left {
-			w.Left = append(w.Left, c.Path)
-		}
-		err = errors.Join(err, w.j.finish(old))
+		err = w.recover(old)
 	}
 	if err != nil {
 		w.release()
 		return nil, fmt.Errorf("cleaning up after a dockyard run that stopped: %w", err)
 	}
 	return w, nil
+}
+
+// recover finishes what a dead run left: it ends the processes its hooks
+// left running, so that none writes into the tree any more, then removes
+// what it made.
+func (w *Workspace) recover(old *replay) error {
+	var err error
+	for _, tok := range old.tokens {
+		err = errors.Join(err, endProcs(tok))
+	}
+	if err != nil {
+		return err
+	}
+	w.Ignored = old.ignored
+	var left []*changedError
+	w.Recovered, left, err = w.sweep(old.entries)
+	for _, c := range left {
+		w.Left = append(w.Left, c.Error())
+	}
+	return errors.Join(err, w.j.finish(old.entries))
 }
 
 // makeStateDir creates .dockyard, with a .gitignore that keeps it out of git.
@@ -116,7 +138,12 @@ func (w *Workspace) Close() error {
 		return nil
 	}
 	w.closed = true
-	_, left, err := w.sweep(w.entries)
+	var err error
+	if w.token != "" {
+		err = endProcs(w.token)
+	}
+	_, left, serr := w.sweep(w.entries)
+	err = errors.Join(err, serr)
 	for _, c := range left {
 		err = errors.Join(err, c)
 	}
@@ -131,16 +158,26 @@ func (w *Workspace) release() error {
 	return errors.Join(err, w.root.Close())
 }
 
+// Cleaned is what Clean did.
+type Cleaned struct {
+	// Removed lists the removed paths, root-relative.
+	Removed []string
+	// Left and Ignored are the Workspace's: what the journal named but
+	// was left in place, and the journal's invalid records, with why.
+	Left, Ignored []string
+}
+
 // Clean is `dockyard clean`: it takes the lock, finishes a dead run's
-// cleanup, removes dockyard's temporary folders and releases the lock. It
-// returns the removed paths.
-func Clean(root string) ([]string, error) {
+// cleanup (ending the processes its hooks left running first), removes
+// dockyard's temporary folders and releases the lock.
+func Clean(root string) (Cleaned, error) {
 	w, err := Open(root)
 	if err != nil {
-		return nil, err
+		return Cleaned{}, err
 	}
 	removed, err := w.cleanTmp()
-	return append(w.Recovered, removed...), errors.Join(err, w.Close())
+	c := Cleaned{Removed: append(w.Recovered, removed...), Left: w.Left, Ignored: w.Ignored}
+	return c, errors.Join(err, w.Close())
 }
 
 // cleanTmp empties .dockyard/tmp, which only dockyard writes to.
@@ -208,8 +245,20 @@ func clean(p string) (string, error) {
 	switch {
 	case c == stateDir, c == lockFile, strings.HasPrefix(c, journalFile):
 		return "", fmt.Errorf("%s is dockyard's own state", c)
+	case gitPath(c):
+		return "", fmt.Errorf("%s is git's", c)
 	}
 	return c, nil
+}
+
+// gitPath reports whether a path is git's: a .git, or inside one.
+func gitPath(p string) bool {
+	for _, el := range strings.Split(p, "/") {
+		if strings.EqualFold(el, ".git") {
+			return true
+		}
+	}
+	return false
 }
 
 // under reports whether p is dir or inside it.

@@ -63,6 +63,9 @@ func (e *Engine) runClassic(ctx context.Context, req engine.Request, opts client
 	}
 	defer body.Close()
 	opts.Dockerfile = dockerfile
+	if opts.AuthConfigs, err = authConfigs(req); err != nil {
+		return "", err
+	}
 	return e.run(ctx, body, opts, logs)
 }
 

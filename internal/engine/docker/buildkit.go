@@ -46,6 +46,9 @@ func (e *Engine) runBuildKit(ctx context.Context, req engine.Request, opts clien
 		return "", fmt.Errorf("opening a BuildKit session: %w", err)
 	}
 	s.Allow(filesync.NewFSSyncProvider(dirs, filter))
+	if req.Auth != nil {
+		s.Allow(&authProvider{keys: req.Auth})
+	}
 	defer e.startSession(ctx, s)()
 
 	opts.SessionID = s.ID()

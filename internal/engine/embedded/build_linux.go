@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -56,6 +57,16 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	suffix := make([]byte, 6)
 	rand.Read(suffix)
 	j := job{Root: e.root, Request: req, Suffix: "dockyard-" + hex.EncodeToString(suffix)}
+	auth, err := req.BaseCredentials()
+	if err != nil {
+		return engine.Result{}, fmt.Errorf("finding the credentials to pull the bases with: %w", err)
+	}
+	j.Auth = auth
+	release, err := e.holdBuild(j.Suffix)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	defer release()
 	id, err := e.runWorker(ctx, j, logs)
 	if err != nil {
 		return engine.Result{}, err
@@ -74,6 +85,10 @@ func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, 
 	if err := ctx.Err(); err != nil {
 		return "", context.Cause(ctx)
 	}
+	// The parent-death signal follows the thread that starts the worker:
+	// no other goroutine may end that thread while the worker runs.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	stdin, toWorker, err := os.Pipe()
 	if err != nil {
 		return "", fmt.Errorf("starting a build worker: %w", err)
@@ -89,7 +104,7 @@ func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, 
 	cmd := reexec.Command(workerCommand)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, out, out
 	cmd.ExtraFiles = []*os.File{result}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: parentDeathSignal}
 	cmd.WaitDelay = waitDelay
 	err = cmd.Start()
 	stdin.Close()

@@ -11,7 +11,6 @@ import (
 	"github.com/containers/image/v5/types"
 	"github.com/containers/storage"
 	"github.com/containers/storage/pkg/reexec"
-	"github.com/sirupsen/logrus"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
@@ -62,11 +61,6 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	if err := prepareRoot(root); err != nil {
 		return nil, err
-	}
-	// containers/storage tells at info level which driver it picked:
-	// noise on dockyard's stderr.
-	if logrus.GetLevel() == logrus.InfoLevel {
-		logrus.SetLevel(logrus.WarnLevel)
 	}
 	store, err := openStore(root)
 	if err != nil {

@@ -14,6 +14,10 @@ import (
 // looks again.
 const killPoll = 10 * time.Millisecond
 
+// killAllFor bounds how long a dying worker, or clean, keeps killing what
+// runs under it or in a leftover container.
+const killAllFor = 5 * time.Second
+
 // descendants returns the live processes under pid, read from /proc;
 // zombies, already dead, are left out.
 func descendants(pid int) []int {

@@ -76,7 +76,7 @@ func (o *output) line(l string) {
 }
 
 // failure turns the worker's error message into a StepError carrying the
-// failing step's last lines.
+// failing step's last lines, its message on one line.
 func (o *output) failure(msg string) *engine.StepError {
 	o.flush()
 	o.mu.Lock()
@@ -85,5 +85,6 @@ func (o *output) failure(msg string) *engine.StepError {
 	if m := stepFailure.FindStringSubmatch(msg); m != nil {
 		e.Step, e.Message = m[1], m[2]
 	}
+	e.Message = plainMessage(e.Message)
 	return e
 }

@@ -46,3 +46,29 @@ func TestOutputTail(t *testing.T) {
 		t.Errorf("output = %q, want the last %d lines", err.Output, tailLines)
 	}
 }
+
+// TestOutputFailureOneLine takes the error buildah gives for a COPY of a
+// symlink that leads out of the context: a line of kilobytes that prints
+// copier's whole request. The message is one short line saying what is
+// wrong.
+func TestOutputFailureOneLine(t *testing.T) {
+	request := `copier.request{Request:"GET", Root:"/", preservedRoot:"/r/src/app", Globs:[]string{"/shadow"}, ` +
+		`GetOptions:copier.GetOptions{ChownDirs:(*idtools.IDPair)(0x16fc78061cc0), Rename:map[string]string(nil), Note:"a } in a string"}, ` +
+		strings.Repeat(`PutOptions:copier.PutOptions{UIDMap:[]idtools.IDMap(nil)}, `, 40) + `RemoveOptions:copier.RemoveOptions{All:false}}`
+	msg := `building at STEP "COPY shadow /x": reading "/r/src/app/shadow": error during bulk transfer for ` + request +
+		`: copier: get: lstat "/shadow"("/outside/shadow"): lstat /outside/shadow: no such file or directory`
+	err := (&output{logs: &strings.Builder{}}).failure(msg)
+	want := `reading "/r/src/app/shadow": /shadow leads through a symlink to /outside/shadow, which is not in the build context`
+	if err.Step != "COPY shadow /x" || err.Message != want {
+		t.Errorf("failure = %q: %q, want %q", err.Step, err.Message, want)
+	}
+	for msg, want := range map[string]string{
+		`reading "/r/x": error during bulk transfer for copier.request{Globs:[]string{"/x"}}: copier: get: lstat "/x"("/x"): lstat /x: no such file or directory`: `reading "/r/x": /x is not in the build context`,
+		`reading: for pkg.T{unclosed`: `reading`,
+		"two\nlines\n":                "two; lines",
+	} {
+		if got := plainMessage(msg); got != want {
+			t.Errorf("plainMessage(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/containers/image/v5/types"
 	"github.com/containers/storage"
+	"github.com/sirupsen/logrus"
 )
 
 // The store's directory holds:
@@ -18,6 +19,7 @@ import (
 //	run/       its run root: locks and mount state
 //	etc/       registries.conf.d/ and, without a system one, policy.json
 //	tmp/       big temporary files: pulled and exported blobs
+//	builds/    a lock file for each running build (leftovers_linux.go)
 const (
 	graphDir = "storage"
 	runDir   = "run"
@@ -101,6 +103,11 @@ func writeIfChanged(path, content string) error {
 // driver is the one the store already uses, else the first that works
 // here: overlay, else vfs.
 func openStore(root string) (storage.Store, error) {
+	// containers/storage tells at info level which driver it picked:
+	// noise on dockyard's stderr.
+	if logrus.GetLevel() == logrus.InfoLevel {
+		logrus.SetLevel(logrus.WarnLevel)
+	}
 	s, err := storage.GetStore(storage.StoreOptions{
 		GraphRoot: filepath.Join(root, graphDir),
 		RunRoot:   filepath.Join(root, runDir),

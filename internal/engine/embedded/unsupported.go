@@ -21,3 +21,6 @@ func New(context.Context, Options) (*Engine, error) {
 // Init does nothing where the embedded engine does not exist: there is no
 // worker to become.
 func Init() bool { return false }
+
+// RemoveLeftovers finds nothing where the embedded engine does not exist.
+func RemoveLeftovers(Options) ([]string, error) { return nil, nil }

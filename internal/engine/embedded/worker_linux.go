@@ -15,6 +15,7 @@ import (
 	"github.com/containers/buildah/imagebuildah"
 	nettypes "github.com/containers/common/libnetwork/types"
 	"github.com/containers/storage/pkg/reexec"
+	"github.com/google/go-containerregistry/pkg/authn"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/sirupsen/logrus"
 	"golang.org/x/sys/unix"
@@ -34,6 +35,9 @@ type job struct {
 	// Suffix ends the names of the build's working containers, so that
 	// the engine can find them after killing the worker.
 	Suffix string
+	// Auth holds the credentials of the registries the build pulls its
+	// bases from, by host; they pass through the worker's stdin only.
+	Auth map[string]authn.AuthConfig
 }
 
 // outcome is what a worker sends back on its result pipe (fd 3).
@@ -47,6 +51,7 @@ type outcome struct {
 // before it exits, as a container's end does. It also dies with the
 // engine: when its stdin closes, it kills them and exits.
 func workerMain() {
+	endWithEngine()
 	unix.CloseOnExec(3) // RUN steps must not hold the result pipe
 	result := os.NewFile(3, "result")
 	var j job
@@ -130,6 +135,9 @@ func buildOptions(j job) (define.BuildOptions, error) {
 		MaxPullPushRetries: 2,
 	}
 	opts.SignaturePolicyPath = opts.SystemContext.SignaturePolicyPath
+	if err := useCredentials(opts.SystemContext, j.Auth); err != nil {
+		return opts, err
+	}
 	if len(req.Tags) > 0 {
 		opts.Output, opts.AdditionalTags = req.Tags[0], req.Tags[1:]
 	}
