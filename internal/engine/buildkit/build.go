@@ -1,6 +1,7 @@
 package buildkit
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -80,13 +81,46 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	}
 	e.applyCache(&opt, req.Image, req.Platform)
 
+	resp, err := e.solve(ctx, req, opt, logs)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	return e.keep(resp.ExporterResponse, req.Tags)
+}
+
+// solve runs the build on a worker of the pool, and again on another when
+// that worker is lost during it, up to maxAttempts times. Each attempt's
+// worker and platform go to logs first.
+func (e *Engine) solve(ctx context.Context, req engine.Request, opt client.SolveOpt, logs io.Writer) (*client.SolveResponse, error) {
+	for attempt := 1; ; attempt++ {
+		w, err := e.pool.acquire(ctx, req.Platform)
+		if err != nil {
+			return nil, err
+		}
+		if len(e.pool.workers) > 1 {
+			fmt.Fprintf(logs, "#0 worker %s, platform %s, attempt %d\n", w.addr, cmp.Or(req.Platform, "default"), attempt)
+		}
+		resp, err := solveOn(ctx, w.d, opt, logs)
+		e.pool.release(w)
+		if err == nil || ctx.Err() != nil {
+			return resp, err
+		}
+		if attempt >= maxAttempts || !e.pool.lost(ctx, w, err) {
+			return nil, err
+		}
+		fmt.Fprintf(logs, "#0 worker %s lost: %v; building again on another worker\n", w.addr, err)
+	}
+}
+
+// solveOn runs one build on d, its progress to logs.
+func solveOn(ctx context.Context, d daemon, opt client.SolveOpt, logs io.Writer) (*client.SolveResponse, error) {
 	status := make(chan *client.SolveStatus)
 	tr := newTrace(logs)
 	var resp *client.SolveResponse
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		var err error
-		resp, err = e.client.Solve(gctx, nil, opt, status)
+		resp, err = d.Solve(gctx, nil, opt, status)
 		return err
 	})
 	g.Go(func() error {
@@ -97,11 +131,11 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	})
 	if err := g.Wait(); err != nil {
 		if ctx.Err() != nil {
-			return engine.Result{}, context.Cause(ctx)
+			return nil, context.Cause(ctx)
 		}
-		return engine.Result{}, tr.failure(err)
+		return nil, tr.failure(err)
 	}
-	return e.keep(resp.ExporterResponse, req.Tags)
+	return resp, nil
 }
 
 // keep records the exported image in the layout under tags.
