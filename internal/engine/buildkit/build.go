@@ -39,7 +39,7 @@ const (
 func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
 	res, err := e.build(ctx, req, logs)
 	if err != nil {
-		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
+		return engine.Result{Attempts: res.Attempts}, fmt.Errorf("building %s: %w", req.Image, err)
 	}
 	return res, nil
 }
@@ -81,32 +81,40 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	}
 	e.applyCache(&opt, req.Image, req.Platform)
 
-	resp, err := e.solve(ctx, req, opt, logs)
+	resp, attempts, err := e.solve(ctx, req, opt, logs)
 	if err != nil {
-		return engine.Result{}, err
+		return engine.Result{Attempts: attempts}, err
 	}
-	return e.keep(resp.ExporterResponse, req.Tags)
+	res, err := e.keep(resp.ExporterResponse, req.Tags)
+	res.Attempts = attempts
+	return res, err
 }
 
 // solve runs the build on a worker of the pool, and again on another when
 // that worker is lost during it, up to maxAttempts times. Each attempt's
-// worker and platform go to logs first.
-func (e *Engine) solve(ctx context.Context, req engine.Request, opt client.SolveOpt, logs io.Writer) (*client.SolveResponse, error) {
-	for attempt := 1; ; attempt++ {
+// worker and platform go to logs first and, of a pool, to the attempts.
+func (e *Engine) solve(ctx context.Context, req engine.Request, opt client.SolveOpt, logs io.Writer) (*client.SolveResponse, []engine.Attempt, error) {
+	var attempts []engine.Attempt
+	for n := 1; ; n++ {
 		w, err := e.pool.acquire(ctx, req.Platform)
 		if err != nil {
-			return nil, err
+			return nil, attempts, err
 		}
-		if len(e.pool.workers) > 1 {
-			fmt.Fprintf(logs, "#0 worker %s, platform %s, attempt %d\n", w.addr, cmp.Or(req.Platform, "default"), attempt)
+		platform := cmp.Or(req.Platform, "default")
+		if e.pool.pooled {
+			fmt.Fprintf(logs, "#0 worker %s, platform %s, attempt %d\n", w.addr, platform, n)
+			attempts = append(attempts, engine.Attempt{Worker: w.addr, Platform: req.Platform})
 		}
 		resp, err := solveOn(ctx, w.d, opt, logs)
 		e.pool.release(w)
-		if err == nil || ctx.Err() != nil {
-			return resp, err
+		if err != nil && e.pool.pooled {
+			attempts[len(attempts)-1].Error = err.Error()
 		}
-		if attempt >= maxAttempts || !e.pool.lost(ctx, w, err) {
-			return nil, err
+		if err == nil || ctx.Err() != nil {
+			return resp, attempts, err
+		}
+		if n >= maxAttempts || !e.pool.lost(ctx, w, err) {
+			return nil, attempts, err
 		}
 		fmt.Fprintf(logs, "#0 worker %s lost: %v; building again on another worker\n", w.addr, err)
 	}

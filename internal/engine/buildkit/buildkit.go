@@ -124,7 +124,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		workers = append(workers, &worker{addr: w.Address, d: d, offers: offers, max: max(w.MaxBuilds, 1)})
 	}
-	return &Engine{pool: newPool(workers, opts.Warn), store: st}, nil
+	return &Engine{pool: newPool(workers, len(opts.Workers) > 0, opts.Warn), store: st}, nil
 }
 
 // unlimited is the build slots of the one daemon of an engine without a

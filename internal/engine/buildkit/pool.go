@@ -67,15 +67,18 @@ type pool struct {
 	// comes back.
 	wake    chan struct{}
 	started bool
-	warn    io.Writer
+	// pooled is true for the workers of a configured pool, whose builds
+	// name their worker, and false for the one daemon of buildkit.address.
+	pooled bool
+	warn   io.Writer
 	now     func() time.Time
 }
 
-func newPool(workers []*worker, warn io.Writer) *pool {
+func newPool(workers []*worker, pooled bool, warn io.Writer) *pool {
 	if warn == nil {
 		warn = io.Discard
 	}
-	return &pool{workers: workers, wake: make(chan struct{}), warn: warn, now: time.Now}
+	return &pool{workers: workers, wake: make(chan struct{}), pooled: pooled, warn: warn, now: time.Now}
 }
 
 // start probes every worker once and fails when none answers.
@@ -91,7 +94,7 @@ func (p *pool) start(ctx context.Context) error {
 			wg.Go(func() { errs[i] = p.probe(ctx, w) })
 		}
 		wg.Wait()
-		if len(p.workers) == 1 {
+		if !p.pooled {
 			return errs[0]
 		}
 	}
@@ -167,7 +170,7 @@ func (p *pool) down(w *worker, err error) {
 	w.up = false
 	w.backoff = min(max(2*w.backoff, firstBackoff), maxBackoff)
 	w.retryAt = p.now().Add(w.backoff)
-	if len(p.workers) > 1 {
+	if p.pooled {
 		fmt.Fprintf(p.warn, "warning: worker %s skipped: %v; trying it again in %s\n", w.addr, err, w.backoff)
 	}
 }

@@ -135,8 +135,13 @@ func TestPoolMovesTheBuildsOfALostWorker(t *testing.T) {
 		}
 		a.stop(syscall.SIGKILL)
 	}()
-	if _, err := e.Build(t.Context(), req, &logs); err != nil {
+	res, err := e.Build(t.Context(), req, &logs)
+	if err != nil {
 		t.Fatalf("%v\n%s", err, logs.String())
+	}
+	if len(res.Attempts) != 2 || res.Attempts[0].Worker != a.Address || res.Attempts[0].Error == "" ||
+		res.Attempts[1] != (engine.Attempt{Worker: b.Address}) {
+		t.Errorf("attempts: %+v", res.Attempts)
 	}
 	if got, want := workersOf(logs.String()), []string{a.Address, b.Address}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("attempts on %v, want %v", got, want)

@@ -35,7 +35,7 @@ func (f *fakeDaemon) ListWorkers(context.Context, ...client.ListWorkersOption) (
 func fakePool(t *testing.T, specs ...*worker) (*pool, *strings.Builder) {
 	t.Helper()
 	var warn strings.Builder
-	p := newPool(specs, &warn)
+	p := newPool(specs, true, &warn)
 	if err := p.start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
