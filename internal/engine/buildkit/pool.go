@@ -71,7 +71,7 @@ type pool struct {
 	// name their worker, and false for the one daemon of buildkit.address.
 	pooled bool
 	warn   io.Writer
-	now     func() time.Time
+	now    func() time.Time
 }
 
 func newPool(workers []*worker, pooled bool, warn io.Writer) *pool {
