@@ -113,7 +113,7 @@ func (e *Engine) solve(ctx context.Context, req engine.Request, opt client.Solve
 		if err == nil || ctx.Err() != nil {
 			return resp, attempts, err
 		}
-		if n >= maxAttempts || !e.pool.lost(ctx, w, err) {
+		if !e.pool.pooled || n >= maxAttempts || !e.pool.lost(ctx, w, err) {
 			return nil, attempts, err
 		}
 		fmt.Fprintf(logs, "#0 worker %s lost: %v; building again on another worker\n", w.addr, err)

@@ -17,14 +17,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/moby/buildkit/client"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
@@ -125,28 +123,6 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		workers = append(workers, &worker{addr: w.Address, d: d, offers: offers, max: max(w.MaxBuilds, 1)})
 	}
 	return &Engine{pool: newPool(workers, len(opts.Workers) > 0, opts.Warn), store: st}, nil
-}
-
-// unlimited is the build slots of the one daemon of an engine without a
-// pool: as many as the scheduler starts.
-const unlimited = 1 << 20
-
-// dial makes w's client, with mTLS when w has the files; it does not
-// connect yet.
-func dial(ctx context.Context, w Worker) (*client.Client, error) {
-	var opts []client.ClientOpt
-	if w.CA != "" {
-		host := strings.TrimPrefix(w.Address, "tcp://")
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			host = h
-		}
-		opts = append(opts, client.WithServerConfig(host, w.CA), client.WithCredentials(w.Cert, w.Key))
-	}
-	c, err := client.New(ctx, w.Address, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("%w: buildkitd at %s: %w", engine.ErrUnavailable, w.Address, err)
-	}
-	return c, nil
 }
 
 // Name returns "buildkit".

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client"
 	"github.com/moby/buildkit/client/llb"
 
@@ -123,46 +122,6 @@ func (p *pool) probe(ctx context.Context, w *worker) error {
 	w.up, w.backoff = true, 0
 	p.signal()
 	return nil
-}
-
-// Probe dials w and lists the platforms it builds: those of its
-// configuration when it answers, else what the daemon says.
-func Probe(ctx context.Context, w Worker) ([]string, error) {
-	d, err := dial(ctx, w)
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	list, err := listPlatforms(ctx, &worker{addr: w.Address, d: d})
-	if err != nil || len(w.Platforms) == 0 {
-		return list, err
-	}
-	return w.Platforms, nil
-}
-
-// listPlatforms lists what w's daemon builds, natively or emulated.
-func listPlatforms(ctx context.Context, w *worker) ([]string, error) {
-	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
-	defer cancel()
-	workers, err := w.d.ListWorkers(ctx)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("no answer within %s", pingTimeout)
-		}
-		return nil, fmt.Errorf("%w: buildkitd at %s: %w", engine.ErrUnavailable, w.addr, err)
-	}
-	var out []string
-	for _, wi := range workers {
-		for _, pl := range wi.Platforms {
-			if s := platforms.Format(platforms.Normalize(pl)); !slices.Contains(out, s) {
-				out = append(out, s)
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: buildkitd at %s has no worker", engine.ErrUnavailable, w.addr)
-	}
-	return out, nil
 }
 
 // down marks w as not answering and schedules its next probe; p.mu is held.
@@ -303,13 +262,4 @@ func (p *pool) addresses() string {
 		out = append(out, w.addr)
 	}
 	return strings.Join(out, ", ")
-}
-
-// normalizePlatform writes a platform as containerd does.
-func normalizePlatform(s string) string {
-	pl, err := platforms.Parse(s)
-	if err != nil {
-		return s
-	}
-	return platforms.Format(platforms.Normalize(pl))
 }
