@@ -105,7 +105,14 @@ func (e *Engine) solve(ctx context.Context, req engine.Request, opt client.Solve
 			fmt.Fprintf(logs, "#0 worker %s, platform %s, attempt %d\n", w.addr, platform, n)
 			attempts = append(attempts, engine.Attempt{Worker: w.addr, Platform: req.Platform})
 		}
-		resp, err := solveOn(ctx, w.d, opt, logs)
+		try, cancel := context.WithCancelCause(ctx)
+		stop := func() {}
+		if e.pool.pooled {
+			stop = watch(try, w, cancel)
+		}
+		resp, err := solveOn(try, w.d, opt, logs)
+		stop()
+		cancel(nil)
 		e.pool.release(w)
 		if err != nil && e.pool.pooled {
 			attempts[len(attempts)-1].Error = err.Error()

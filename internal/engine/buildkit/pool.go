@@ -241,13 +241,16 @@ func (p *pool) release(w *worker) {
 
 // lost reports whether a build's failure on w came from losing w rather
 // than from the build itself; a lost worker is marked down. A failed step
-// is the build's own, as is any failure of a worker that still answers.
+// is the build's own, as is any failure of a worker that still answers,
+// unless its heartbeats went unanswered (errLost).
 func (p *pool) lost(ctx context.Context, w *worker, err error) bool {
 	if _, ok := errors.AsType[*engine.StepError](err); ok {
 		return false
 	}
-	if _, perr := listPlatforms(ctx, w); perr == nil {
-		return false
+	if !errors.Is(err, errLost) {
+		if _, perr := listPlatforms(ctx, w); perr == nil {
+			return false
+		}
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -206,5 +207,47 @@ func TestPoolPlatformsAndParentsAcrossWorkers(t *testing.T) {
 	var logs syncBuffer
 	if _, err := onB.Build(t.Context(), child, &logs); err != nil {
 		t.Fatalf("child on %s: %v\n%s", b.Address, err, logs.String())
+	}
+}
+
+func TestPoolMovesTheBuildsOfACutOffWorker(t *testing.T) {
+	ipt, err := exec.LookPath("iptables")
+	if err != nil {
+		testenv.Missing(t, "cutting a worker off needs iptables (apt-get install iptables)")
+	}
+	c := makeCerts(t, t.TempDir())
+	a, b := startDaemon(t, c), startDaemon(t, c)
+	e := poolEngine(t, t.TempDir(), a.Worker, b.Worker)
+	port := a.Address[strings.LastIndex(a.Address, ":")+1:]
+	// Every packet to and from a's port is dropped: its connections stay
+	// open and carry nothing, as when a network is cut.
+	rules := [][]string{
+		{"INPUT", "-i", "lo", "-p", "tcp", "--dport", port, "-j", "DROP"},
+		{"OUTPUT", "-o", "lo", "-p", "tcp", "--sport", port, "-j", "DROP"},
+	}
+	t.Cleanup(func() {
+		for _, r := range rules {
+			exec.Command(ipt, append([]string{"-D"}, r...)...).Run()
+		}
+	})
+	req := busyboxRequest(t, "cut", "FROM scratch\nCOPY busybox /busybox\nRUN [\"/busybox\", \"sh\", \"-c\", \"echo started; sleep 4\"]\n")
+	var logs syncBuffer
+	go func() {
+		for !strings.Contains(logs.String(), "started") {
+			time.Sleep(100 * time.Millisecond)
+		}
+		for _, r := range rules {
+			if out, err := exec.Command(ipt, append([]string{"-I"}, r...)...).CombinedOutput(); err != nil {
+				t.Errorf("iptables: %v: %s", err, out)
+			}
+		}
+	}()
+	res, err := e.Build(t.Context(), req, &logs)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, logs.String())
+	}
+	if len(res.Attempts) != 2 || res.Attempts[0].Worker != a.Address || !strings.Contains(res.Attempts[0].Error, "the worker stopped answering") ||
+		res.Attempts[1] != (engine.Attempt{Worker: b.Address}) {
+		t.Errorf("attempts: %+v\n%s", res.Attempts, logs.String())
 	}
 }

@@ -7,12 +7,55 @@ import (
 	"net"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/containerd/platforms"
 	"github.com/moby/buildkit/client"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
+
+// A worker running builds of a pool is asked every heartbeat whether it
+// still answers; missing that many answers in a row, it is lost. A cut
+// network leaves a build waiting on a connection that carries nothing,
+// without an error.
+const (
+	heartbeat = 5 * time.Second
+	misses    = 2
+)
+
+// errLost is the cause of a try canceled because its worker stopped
+// answering.
+var errLost = errors.New("the worker stopped answering")
+
+// watch cancels the try of ctx with errLost when w misses its heartbeats;
+// the returned func ends the watch.
+func watch(ctx context.Context, w *worker, cancel context.CancelCauseFunc) func() {
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(heartbeat)
+		defer t.Stop()
+		missed := 0
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			missed++
+			if _, err := listPlatforms(ctx, w); err == nil || ctx.Err() != nil {
+				missed = 0
+			}
+			if missed >= misses {
+				cancel(fmt.Errorf("%w: no answer to %d heartbeats", errLost, misses))
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
+}
 
 // unlimited is the build slots of the one daemon of an engine without a
 // pool: as many as the scheduler starts.
