@@ -64,8 +64,9 @@ type pool struct {
 	workers []*worker
 	// wake is closed, and replaced, whenever a slot frees or a worker
 	// comes back.
-	wake    chan struct{}
-	started bool
+	wake chan struct{}
+	// once probes the pool's workers when it starts.
+	once sync.Once
 	// pooled is true for the workers of a configured pool, whose builds
 	// name their worker, and false for the one daemon of buildkit.address.
 	pooled bool
@@ -80,23 +81,20 @@ func newPool(workers []*worker, pooled bool, warn io.Writer) *pool {
 	return &pool{workers: workers, wake: make(chan struct{}), pooled: pooled, warn: warn, now: time.Now}
 }
 
-// start probes every worker once and fails when none answers.
+// start probes the one daemon of an engine without a pool, each time as
+// Ping did before pools; and every worker of a pool once, failing when
+// none answers.
 func (p *pool) start(ctx context.Context) error {
-	p.mu.Lock()
-	started := p.started
-	p.started = true
-	p.mu.Unlock()
-	if !started {
+	if !p.pooled {
+		return p.probe(ctx, p.workers[0])
+	}
+	p.once.Do(func() {
 		var wg sync.WaitGroup
-		errs := make([]error, len(p.workers))
-		for i, w := range p.workers {
-			wg.Go(func() { errs[i] = p.probe(ctx, w) })
+		for _, w := range p.workers {
+			wg.Go(func() { _ = p.probe(ctx, w) })
 		}
 		wg.Wait()
-		if !p.pooled {
-			return errs[0]
-		}
-	}
+	})
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !slices.ContainsFunc(p.workers, func(w *worker) bool { return w.up }) {
