@@ -77,7 +77,7 @@ func (g *globals) openEngine(ctx context.Context, name string) (engine.Engine, s
 	case "buildkit":
 		e, err := g.openBuildKit(ctx)
 		if err != nil {
-			return nil, "", &hintError{err, "start buildkitd (scripts/buildkitd.sh does it on Debian), or set buildkit.address in dockyard.yaml or BUILDKIT_HOST"}
+			return nil, "", &hintError{err, "start buildkitd (scripts/buildkitd.sh does it on Debian), or set buildkit.address or workers in dockyard.yaml, or BUILDKIT_HOST"}
 		}
 		return e, c.why + ", buildkitd at " + e.Address(), nil
 	}
