@@ -10,6 +10,11 @@
 // layout. A child's project parents are given to BuildKit as named
 // contexts that point at exact manifests of the layout (see Pin): never a
 // name that BuildKit would look up in a registry.
+//
+// The engine builds on one daemon, or on a pool of them (Options.Workers,
+// see pool): each build goes to the least loaded worker that builds its
+// platform, and starts again on another when its worker is lost. The
+// layout stays on dockyard's machine, so any worker builds any child.
 package buildkit
 
 import (
