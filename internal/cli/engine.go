@@ -145,7 +145,8 @@ func poolWorker(w config.Worker) buildkit.Worker {
 
 // setStoreRoot records where the embedded engine's store is: the --root
 // flag's directory, else dockyard.yaml's root (relative to the repository
-// root), else the engine's default; and the buildkit engine's address.
+// root), else the engine's default; and the buildkit engine's address
+// and workers.
 func (g *globals) setStoreRoot(cfg *config.Config) {
 	g.buildkit, g.workers = cfg.BuildKit.Address, cfg.Workers
 	if g.root == "" && cfg.Root != "" {
