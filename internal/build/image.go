@@ -104,7 +104,12 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		status = report.Failed
 	}
-	t.report(func(ri *report.Image) { ri.Phases["build"] += secs }, res.ID, res.Size, status)
+	t.report(func(ri *report.Image) {
+		ri.Phases["build"] += secs
+		for _, a := range res.Attempts {
+			ri.Attempts = append(ri.Attempts, report.Attempt{Worker: a.Worker, Platform: a.Platform, Error: a.Error})
+		}
+	}, res.ID, res.Size, status)
 	if err != nil {
 		return err
 	}

@@ -77,7 +77,7 @@ func (g *globals) openEngine(ctx context.Context, name string) (engine.Engine, s
 	case "buildkit":
 		e, err := g.openBuildKit(ctx)
 		if err != nil {
-			return nil, "", &hintError{err, "start buildkitd (scripts/buildkitd.sh does it on Debian), or set buildkit.address in dockyard.yaml or BUILDKIT_HOST"}
+			return nil, "", &hintError{err, "start buildkitd (scripts/buildkitd.sh does it on Debian), or set buildkit.address or workers in dockyard.yaml, or BUILDKIT_HOST"}
 		}
 		return e, c.why + ", buildkitd at " + e.Address(), nil
 	}
@@ -112,7 +112,10 @@ func openDocker(ctx context.Context) (*docker.Engine, error) {
 // openBuildKit opens the buildkit engine, its image layout under the
 // store root, and checks that buildkitd answers.
 func (g *globals) openBuildKit(ctx context.Context) (*buildkit.Engine, error) {
-	e, err := buildkit.New(ctx, buildkit.Options{Address: g.buildkit, Root: cmp.Or(g.root, embedded.DefaultRoot())})
+	e, err := buildkit.New(ctx, buildkit.Options{
+		Address: g.buildkit, Workers: g.poolWorkers(), Warn: g.stderr,
+		Root: cmp.Or(g.root, embedded.DefaultRoot()),
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -123,11 +126,29 @@ func (g *globals) openBuildKit(ctx context.Context) (*buildkit.Engine, error) {
 	return e, nil
 }
 
+// poolWorkers are the enabled workers of dockyard.yaml, as the buildkit
+// engine's pool takes them.
+func (g *globals) poolWorkers() []buildkit.Worker {
+	var out []buildkit.Worker
+	for _, w := range g.workers {
+		if w.On() {
+			out = append(out, poolWorker(w.Resolved(g.dir)))
+		}
+	}
+	return out
+}
+
+// poolWorker is a resolved worker of dockyard.yaml as the engine takes it.
+func poolWorker(w config.Worker) buildkit.Worker {
+	return buildkit.Worker{Address: w.Address, CA: w.CA, Cert: w.Cert, Key: w.Key, Platforms: w.Platforms, MaxBuilds: w.MaxBuilds}
+}
+
 // setStoreRoot records where the embedded engine's store is: the --root
 // flag's directory, else dockyard.yaml's root (relative to the repository
-// root), else the engine's default; and the buildkit engine's address.
+// root), else the engine's default; and the buildkit engine's address
+// and workers.
 func (g *globals) setStoreRoot(cfg *config.Config) {
-	g.buildkit = cfg.BuildKit.Address
+	g.buildkit, g.workers = cfg.BuildKit.Address, cfg.Workers
 	if g.root == "" && cfg.Root != "" {
 		g.root = cfg.Root
 		if !filepath.IsAbs(g.root) {
@@ -147,5 +168,26 @@ func planEngine(ctx context.Context, opts *planOptions, name string, pl *plan.Pl
 	if opts.output == "text" {
 		fmt.Fprintf(opts.stderr, "engine: %s (%s)\n", c.name, c.why)
 	}
+	if c.name == "buildkit" && len(opts.workers) > 0 {
+		opts.planPool(ctx)
+	}
 	return nil
+}
+
+// planPool says on stderr, a line per worker, which workers of the pool
+// answer and what they build.
+func (g *globals) planPool(ctx context.Context) {
+	for _, w := range g.workers {
+		state := "disabled"
+		if w.On() {
+			bw := poolWorker(w.Resolved(g.dir))
+			list, err := buildkit.Probe(ctx, bw)
+			if err != nil {
+				state = "does not answer: " + err.Error()
+			} else {
+				state = fmt.Sprintf("answers; builds %s, %d at once", strings.Join(list, ", "), bw.MaxBuilds)
+			}
+		}
+		fmt.Fprintf(g.stderr, "worker %s: %s\n", w.Address, state)
+	}
 }

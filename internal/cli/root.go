@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/publish"
 )
 
@@ -35,8 +36,9 @@ type globals struct {
 	// cleanups run when dockyard panics (see atCrash).
 	cleanups []func() error
 
-	// buildkit is dockyard.yaml's buildkit.address.
+	// buildkit is dockyard.yaml's buildkit.address, and workers its pool.
 	buildkit string
+	workers  []config.Worker
 }
 
 // Main runs dockyard with args and returns the process's exit code.

@@ -54,7 +54,7 @@ func TestScripts(t *testing.T) {
 			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-embedded_") {
 				return setupEmbedded(env)
 			}
-			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-build_buildkit_") {
+			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-build_buildkit_") || strings.HasPrefix(filepath.Base(env.WorkDir), "script-build_pool_") {
 				if err := setupBuildKit(env); err != nil {
 					return err
 				}

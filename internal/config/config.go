@@ -57,6 +57,9 @@ type Config struct {
 	Root string `yaml:"root"`
 	// BuildKit configures the buildkit engine.
 	BuildKit BuildKit `yaml:"buildkit"`
+	// Workers are the buildkit engine's pool of buildkitd daemons; empty
+	// means the one daemon of buildkit.address.
+	Workers []Worker `yaml:"workers"`
 	// Platforms are the platforms of every image that names none.
 	Platforms []string `yaml:"platforms"`
 
@@ -297,6 +300,7 @@ func (c *Config) validate(root string, top *yaml.Node) error {
 		ps.add(FileName, lineOf(top, "src"), "src: %v", err)
 	}
 	c.validateTags(top, &ps)
+	c.validateWorkers(root, top, &ps)
 	checkPlatforms(c.Platforms, FileName, lineOf(top, "platforms"), &ps)
 	if c.Name != "" && !nameRE.MatchString(c.Name) {
 		ps.add(FileName, lineOf(top, "name"), "name %q must be lower case letters, digits and . _ - separators", c.Name)

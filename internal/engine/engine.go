@@ -49,6 +49,17 @@ type Result struct {
 	ID string
 	// Size is the image's size in bytes, as the engine reports it.
 	Size int64
+	// Attempts are where an engine with several workers ran the build,
+	// one per try; Build returns them with its error too.
+	Attempts []Attempt
+}
+
+// Attempt is one try of a build on one worker.
+type Attempt struct {
+	// Worker is the worker's address and Platform the build's.
+	Worker, Platform string
+	// Error is why the try failed; "" for the one that built the image.
+	Error string
 }
 
 // Engine builds images.

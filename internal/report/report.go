@@ -70,9 +70,20 @@ type Image struct {
 	// are counted on each of its images.
 	Phases map[string]float64 `json:"phases"`
 	Log    string             `json:"log,omitempty"`
+	// Attempts are the tries of the image's builds on a pool's workers,
+	// in order, each platform's with its platform.
+	Attempts []Attempt `json:"attempts,omitempty"`
 	// Platforms are the builds of a multi-platform image, one per
 	// platform; the image's ID is then the first platform's.
 	Platforms []PlatformImage `json:"platforms,omitempty"`
+}
+
+// Attempt is one try of a build on a worker of a pool.
+type Attempt struct {
+	Worker   string `json:"worker"`
+	Platform string `json:"platform,omitempty"`
+	// Error is why the try failed, e.g. the worker was lost.
+	Error string `json:"error,omitempty"`
 }
 
 // PlatformImage is what one platform's build of an image became.

@@ -1,6 +1,7 @@
 package buildkit
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -38,7 +39,7 @@ const (
 func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
 	res, err := e.build(ctx, req, logs)
 	if err != nil {
-		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
+		return engine.Result{Attempts: res.Attempts}, fmt.Errorf("building %s: %w", req.Image, err)
 	}
 	return res, nil
 }
@@ -80,13 +81,61 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	}
 	e.applyCache(&opt, req.Image, req.Platform)
 
+	resp, attempts, err := e.solve(ctx, req, opt, logs)
+	if err != nil {
+		return engine.Result{Attempts: attempts}, err
+	}
+	res, err := e.keep(resp.ExporterResponse, req.Tags)
+	res.Attempts = attempts
+	return res, err
+}
+
+// solve runs the build on a worker of the pool, and again on another when
+// that worker is lost during it, up to maxAttempts times. Each attempt's
+// worker and platform go to logs first and, of a pool, to the attempts.
+func (e *Engine) solve(ctx context.Context, req engine.Request, opt client.SolveOpt, logs io.Writer) (*client.SolveResponse, []engine.Attempt, error) {
+	var attempts []engine.Attempt
+	for n := 1; ; n++ {
+		w, err := e.pool.acquire(ctx, req.Platform)
+		if err != nil {
+			return nil, attempts, err
+		}
+		platform := cmp.Or(req.Platform, "default")
+		if e.pool.pooled {
+			fmt.Fprintf(logs, "#0 worker %s, platform %s, attempt %d\n", w.addr, platform, n)
+			attempts = append(attempts, engine.Attempt{Worker: w.addr, Platform: req.Platform})
+		}
+		try, cancel := context.WithCancelCause(ctx)
+		stop := func() {}
+		if e.pool.pooled {
+			stop = watch(try, w, cancel)
+		}
+		resp, err := solveOn(try, w.d, opt, logs)
+		stop()
+		cancel(nil)
+		e.pool.release(w)
+		if err != nil && e.pool.pooled {
+			attempts[len(attempts)-1].Error = err.Error()
+		}
+		if err == nil || ctx.Err() != nil {
+			return resp, attempts, err
+		}
+		if !e.pool.pooled || n >= maxAttempts || !e.pool.lost(ctx, w, err) {
+			return nil, attempts, err
+		}
+		fmt.Fprintf(logs, "#0 worker %s lost: %v; building again on another worker\n", w.addr, err)
+	}
+}
+
+// solveOn runs one build on d, its progress to logs.
+func solveOn(ctx context.Context, d daemon, opt client.SolveOpt, logs io.Writer) (*client.SolveResponse, error) {
 	status := make(chan *client.SolveStatus)
 	tr := newTrace(logs)
 	var resp *client.SolveResponse
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		var err error
-		resp, err = e.client.Solve(gctx, nil, opt, status)
+		resp, err = d.Solve(gctx, nil, opt, status)
 		return err
 	})
 	g.Go(func() error {
@@ -97,11 +146,11 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	})
 	if err := g.Wait(); err != nil {
 		if ctx.Err() != nil {
-			return engine.Result{}, context.Cause(ctx)
+			return nil, context.Cause(ctx)
 		}
-		return engine.Result{}, tr.failure(err)
+		return nil, tr.failure(err)
 	}
-	return e.keep(resp.ExporterResponse, req.Tags)
+	return resp, nil
 }
 
 // keep records the exported image in the layout under tags.

@@ -10,21 +10,24 @@
 // layout. A child's project parents are given to BuildKit as named
 // contexts that point at exact manifests of the layout (see Pin): never a
 // name that BuildKit would look up in a registry.
+//
+// The engine builds on one daemon, or on a pool of them (Options.Workers,
+// see pool): each build goes to the least loaded worker that builds its
+// platform, and starts again on another when its worker is lost. The
+// layout stays on dockyard's machine, so any worker builds any child.
 package buildkit
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/containerd/platforms"
 	"github.com/google/go-containerregistry/pkg/authn"
-	"github.com/moby/buildkit/client"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
@@ -42,6 +45,23 @@ type Options struct {
 	Address string
 	// Root is dockyard's data directory: the image layout is Root/buildkit.
 	Root string
+	// Workers, when given, are a pool of buildkitd daemons to spread the
+	// builds over, in place of Address (see pool).
+	Workers []Worker
+	// Warn receives the pool's warnings about workers that do not answer.
+	Warn io.Writer
+}
+
+// Worker is a buildkitd of the pool.
+type Worker struct {
+	// Address is unix:///path or tcp://host:port.
+	Address string
+	// CA, Cert and Key are the paths of the mTLS files, or all empty.
+	CA, Cert, Key string
+	// Platforms are what the worker builds; empty means what it says.
+	Platforms []string
+	// MaxBuilds is how many builds it runs at once.
+	MaxBuilds int
 }
 
 // Address returns the address the engine dials: $BUILDKIT_HOST, else the
@@ -56,12 +76,11 @@ func (o Options) address() string {
 	return DefaultAddress
 }
 
-// Engine builds images on a buildkitd.
+// Engine builds images on a buildkitd, or on a pool of them.
 type Engine struct {
-	addr   string
-	client *client.Client
-	store  *store
-	pins   pins
+	pool  *pool
+	store *store
+	pins  pins
 	// cache and keys are the registry's layer cache and credentials (see
 	// SetRegistry).
 	cache *LayerCache
@@ -89,54 +108,59 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	addr := opts.address()
-	c, err := client.New(ctx, addr)
-	if err != nil {
-		return nil, fmt.Errorf("%w: buildkitd at %s: %w", engine.ErrUnavailable, addr, err)
+	list := opts.Workers
+	if len(list) == 0 {
+		list = []Worker{{Address: opts.address(), MaxBuilds: unlimited}}
 	}
-	return &Engine{addr: addr, client: c, store: st}, nil
+	var workers []*worker
+	for _, w := range list {
+		d, err := dial(ctx, w)
+		if err != nil {
+			for _, o := range workers {
+				o.d.Close()
+			}
+			return nil, err
+		}
+		offers := make([]string, len(w.Platforms))
+		for i, p := range w.Platforms {
+			offers[i] = normalizePlatform(p)
+		}
+		workers = append(workers, &worker{addr: w.Address, d: d, offers: offers, max: max(w.MaxBuilds, 1)})
+	}
+	return &Engine{pool: newPool(workers, len(opts.Workers) > 0, opts.Warn), store: st}, nil
 }
 
 // Name returns "buildkit".
 func (e *Engine) Name() string { return "buildkit" }
 
-// Address is the buildkitd the engine talks to.
-func (e *Engine) Address() string { return e.addr }
+// Address is the buildkitd the engine talks to, or the pool's, separated
+// by commas.
+func (e *Engine) Address() string { return e.pool.addresses() }
 
-// Ping checks that buildkitd answers and has a worker.
+// Ping checks that buildkitd answers and has a worker; of a pool, that
+// one worker does at least, and warns about the others.
 func (e *Engine) Ping(ctx context.Context) error {
-	_, err := e.Platforms(ctx)
-	return err
+	return e.pool.start(ctx)
 }
 
 // Platforms lists the platforms buildkitd's workers build for, natively
-// or under emulation, as os/arch[/variant].
+// or under emulation, as os/arch[/variant]; of a pool, those its workers
+// that answer build.
 func (e *Engine) Platforms(ctx context.Context) ([]string, error) {
-	ctx, cancel := context.WithTimeout(ctx, pingTimeout)
-	defer cancel()
-	workers, err := e.client.ListWorkers(ctx)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) {
-			err = fmt.Errorf("no answer within %s", pingTimeout)
-		}
-		return nil, fmt.Errorf("%w: buildkitd at %s: %w", engine.ErrUnavailable, e.addr, err)
+	if err := e.pool.start(ctx); err != nil {
+		return nil, err
 	}
-	var out []string
-	for _, w := range workers {
-		for _, p := range w.Platforms {
-			if s := platforms.Format(platforms.Normalize(p)); !slices.Contains(out, s) {
-				out = append(out, s)
-			}
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%w: buildkitd at %s has no worker", engine.ErrUnavailable, e.addr)
-	}
-	return out, nil
+	return e.pool.platforms(), nil
 }
 
-// Close closes the connection to buildkitd. Images stay in the layout.
-func (e *Engine) Close() error { return e.client.Close() }
+// Close closes the connections to buildkitd. Images stay in the layout.
+func (e *Engine) Close() error {
+	var errs []error
+	for _, w := range e.pool.workers {
+		errs = append(errs, w.d.Close())
+	}
+	return errors.Join(errs...)
+}
 
 // hexOf is a digest's hex part.
 func hexOf(d string) string {
