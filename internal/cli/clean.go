@@ -18,6 +18,9 @@ and its temporary folders. It removes nothing dockyard did not create.`,
   dockyard clean -C path/to/repo`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := g.resolveRoot(); err != nil {
+				return err
+			}
 			if err := checkDotDir(g.dir); err != nil {
 				return err
 			}

@@ -23,15 +23,28 @@ func (g *globals) loadProject(variant string, tags []string) (*project.Project, 
 	if err != nil {
 		return nil, &usageError{err}
 	}
+	if len(p.Images) == 0 {
+		return nil, noImages(p, g.rootFound)
+	}
 	if err := g.prepareDotDir(p.Root); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// loadConfig reads dockyard.yaml and .env, and pai's file with -c.
+// loadConfig finds the repository root, reads its project file and .env,
+// and pai's file with -c.
 func (g *globals) loadConfig() (*config.Config, error) {
-	cfg, err := config.Load(g.dir)
+	if err := g.resolveRoot(); err != nil {
+		return nil, err
+	}
+	var cfg *config.Config
+	var err error
+	if g.configPath != "" {
+		cfg, err = config.LoadFile(g.dir, g.configPath, g.configName)
+	} else {
+		cfg, err = config.Load(g.dir)
+	}
 	if err != nil {
 		return nil, &usageError{err}
 	}

@@ -27,11 +27,17 @@ const (
 
 // globals are the options every command shares.
 type globals struct {
-	dir    string // -C: the repository root
+	dir    string // -C: where to look for the repository; then its root
+	dirSet bool   // -C was given
+	file   string // -f: the project file
 	paiDir string // -c: a pai configuration directory
 	root   string // --root, else dockyard.yaml's root: the embedded engine's store
 	stdout io.Writer
 	stderr io.Writer
+	// resolved is set once resolveRoot settled dir; configPath and
+	// configName are the project file when it is not root/dockyard.yaml.
+	resolved, rootFound    bool
+	configPath, configName string
 	// cleanups run when dockyard panics (see atCrash).
 	cleanups []func() error
 }
@@ -89,7 +95,8 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
   dockyard plan -c ./cluster-config -s rest-server`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRunE: func(*cobra.Command, []string) error {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			g.dirSet = cmd.Flags().Changed("dir")
 			fi, err := os.Stat(g.dir)
 			switch {
 			case err != nil:
@@ -100,7 +107,8 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 			return nil
 		},
 	}
-	cmd.PersistentFlags().StringVarP(&g.dir, "dir", "C", ".", "repository root")
+	cmd.PersistentFlags().StringVarP(&g.dir, "dir", "C", ".", "look for the repository here (default: the current folder and its parents, as git does)")
+	cmd.PersistentFlags().StringVarP(&g.file, "file", "f", "", "project file (default: dockyard.yaml or dockyard.yml at the repository root); its folder is the root unless -C says")
 	cmd.PersistentFlags().StringVarP(&g.paiDir, "config-dir", "c", "", "pai configuration directory holding services-configuration.yaml")
 	cmd.PersistentFlags().StringVar(&g.root, "root", "", "the embedded engine's image store (default: root from dockyard.yaml, else /var/lib/dockyard for root, $XDG_DATA_HOME/dockyard for others)")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
