@@ -16,13 +16,9 @@ import (
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/report"
-	"github.com/dockyard-build/dockyard/internal/sched"
 	"github.com/dockyard-build/dockyard/internal/workspace"
 	"github.com/spf13/cobra"
 )
-
-// failureTail is how many lines of a failed task's log are shown.
-const failureTail = 20
 
 type buildOptions struct {
 	*globals
@@ -154,11 +150,15 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 		r.AfterBuild = push.hook(prog, rep)
 	}
 	runErr := r.Run(ctx)
+	if len(r.Failures) > 0 && ctx.Err() == nil {
+		// Each failure was shown in full: the error only names them.
+		runErr = buildFailed(r.Failures, runErr)
+	}
 	if cerr := ws.Close(); cerr != nil {
 		runErr = errors.Join(runErr, fmt.Errorf("cleaning up: %w", cerr))
 	}
+	showFailures(r.Failures, prog)
 	prog.Close()
-	showFailures(opts, r.Failures, prog)
 	showResults(opts, rep)
 	return finishReport(ctx, opts, rep, runErr)
 }
@@ -183,28 +183,24 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 	var missing *build.MissingContextError
 	switch {
 	case errors.As(runErr, &missing):
-		return &hintError{&usageError{fmt.Errorf("build failed: %w", runErr)},
+		return &hintError{&usageError{failed(runErr)},
 			"make the context first (run the script that fills it), then build again"}
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted; the source tree is as it was")
 	case errors.As(runErr, &conflict):
 		return &usageError{runErr}
 	case runErr != nil:
-		return fmt.Errorf("build failed: %w", runErr)
+		return failed(runErr)
 	}
 	return nil
 }
 
-// showFailures prints each failed task's last log lines and log path.
-func showFailures(opts *buildOptions, failures []sched.Outcome, prog *progress.Progress) {
-	for _, f := range failures {
-		msg, _, _ := strings.Cut(f.Err.Error(), "\n")
-		fmt.Fprintf(opts.stderr, "\n%s failed: %s\n", f.ID, msg)
-		for _, line := range prog.Tail(f.ID, failureTail) {
-			fmt.Fprintf(opts.stderr, "  | %s\n", line)
-		}
-		fmt.Fprintf(opts.stderr, "  full log: %s\n", prog.LogPath(f.ID))
+// failed says the build failed, once.
+func failed(err error) error {
+	if errors.As(err, new(*failedError)) {
+		return err
 	}
+	return fmt.Errorf("build failed: %w", err)
 }
 
 // showResults prints what each image became: its status, short ID (as

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -48,7 +47,7 @@ func (g *globals) prepareDotDir(root string) error {
 			return err
 		}
 		if moved != nil {
-			fmt.Fprintf(g.stderr, "warning: %s\n", moved)
+			g.notef("warning: %s", moved)
 		}
 	}
 	return nil

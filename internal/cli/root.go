@@ -10,9 +10,11 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/publish"
 )
 
@@ -38,6 +40,9 @@ type globals struct {
 	// configName are the project file when it is not root/dockyard.yaml.
 	resolved, rootFound    bool
 	configPath, configName string
+	// jsonProgress is set when the command's progress is json: its
+	// notes and its error are JSON events too.
+	jsonProgress bool
 	// cleanups run when dockyard panics (see atCrash).
 	cleanups []func() error
 }
@@ -69,14 +74,40 @@ func (g *globals) execute(ctx context.Context, root *cobra.Command, args []strin
 		g.reportBug(err.Error(), p.Stack)
 		return exitBug
 	}
+	code = exitCode(ctx, err)
+	g.printError(err, code)
+	return code
+}
+
+// printError prints the error that ends the command: each line prefixed
+// "dockyard: " and its hint, or one JSON event when the command's progress
+// is json, so that such a run writes nothing but JSON.
+func (g *globals) printError(err error, code int) {
+	var hint string
+	if h, ok := errors.AsType[*hintError](err); ok {
+		hint = h.hint
+	}
+	if g.jsonProgress {
+		_ = progress.WriteError(g.stderr, time.Now(), err.Error(), hint, code)
+		return
+	}
 	for _, line := range strings.Split(err.Error(), "\n") {
 		fmt.Fprintf(g.stderr, "dockyard: %s\n", line)
 	}
-	var h *hintError
-	if errors.As(err, &h) {
-		fmt.Fprintf(g.stderr, "hint: %s\n", h.hint)
+	if hint != "" {
+		fmt.Fprintf(g.stderr, "hint: %s\n", hint)
 	}
-	return exitCode(ctx, err)
+}
+
+// notef prints a note of dockyard's own on stderr before any progress
+// view exists: text, or a JSON message in the json mode.
+func (g *globals) notef(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	if g.jsonProgress {
+		_ = progress.WriteMessage(g.stderr, time.Now(), line)
+		return
+	}
+	fmt.Fprintln(g.stderr, line)
 }
 
 func newRootCmd(g *globals) *cobra.Command {
@@ -96,6 +127,9 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if f := cmd.Flags().Lookup("progress"); f != nil && f.Value.String() == progress.JSON {
+				g.jsonProgress = true
+			}
 			g.dirSet = cmd.Flags().Changed("dir")
 			fi, err := os.Stat(g.dir)
 			switch {

@@ -109,7 +109,7 @@ func New(opts Options) (*Progress, error) {
 	case JSON:
 		p.r = newJSON(opts.Out)
 	default:
-		p.r = quietRenderer{}
+		p.r = quietRenderer{out: opts.Out}
 	}
 	return p, nil
 }
@@ -161,8 +161,10 @@ func (p *Progress) emitLocked(e event) {
 	p.r.render(e)
 }
 
-// Queued reports that task waits to run.
-func (p *Progress) Queued(task string) { p.emit(event{Type: "queued", Task: task}) }
+// Queued reports that task waits to run, after the tasks it waits for.
+func (p *Progress) Queued(task string, waitsFor ...string) {
+	p.emit(event{Type: "queued", Task: task, Deps: waitsFor})
+}
 
 // Started reports that task began; Finished measures its seconds from here.
 func (p *Progress) Started(task string) {
@@ -188,6 +190,13 @@ func (p *Progress) Finished(task, status string, err error) {
 		e.Error = err.Error()
 	}
 	p.emitLocked(e)
+}
+
+// Failure shows, once, why a task failed: the step, its last lines, the
+// error and where the whole log is. The caller reports each failed task's
+// Failure as the run ends, after the task's Finished.
+func (p *Progress) Failure(f Failure) {
+	p.emit(event{Type: "failure", Task: f.Task, Failure: &f})
 }
 
 // Message reports a line of dockyard's own, formatted as by fmt.Sprintf.

@@ -81,6 +81,8 @@ func (r *ttyRenderer) render(e event) {
 		}
 		r.done++
 		r.pending = append(r.pending, finishedLine(e))
+	case "failure":
+		r.pending = append(r.pending, strings.Split(strings.TrimSuffix(e.Failure.text(), "\n"), "\n")...)
 	case "message":
 		r.pending = append(r.pending, strings.Split(strings.TrimSuffix(e.Line, "\n"), "\n")...)
 	}
