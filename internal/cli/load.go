@@ -1,7 +1,12 @@
 package cli
 
 import (
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/graph"
 	"github.com/dockyard-build/dockyard/internal/project"
 )
 
@@ -16,12 +21,16 @@ func (g *globals) loadProject(variant string, tags []string) (*project.Project, 
 	if err := applyTags(cfg, g.dir, tags); err != nil {
 		return nil, err
 	}
+	asked := variant
 	if variant == "" {
 		variant = cfg.Variant
 	}
 	p, err := project.Load(g.dir, cfg, variant)
 	if err != nil {
 		return nil, &usageError{err}
+	}
+	if asked != "" && !slices.Contains(p.Variants(), asked) {
+		return nil, unknownVariant(asked, p.Variants())
 	}
 	if len(p.Images) == 0 {
 		return nil, noImages(p, g.rootFound)
@@ -57,4 +66,18 @@ func (g *globals) loadConfig() (*config.Config, error) {
 	}
 	g.setStoreRoot(cfg)
 	return cfg, nil
+}
+
+// unknownVariant is the error for a --variant that no Dockerfile has.
+func unknownVariant(v string, known []string) error {
+	msg := fmt.Sprintf("--variant %s: no Dockerfile has this variant", v)
+	switch s := graph.Suggest(v, known); {
+	case len(s) > 0:
+		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
+	case len(known) > 0:
+		msg += " (the project's variants: " + strings.Join(known, ", ") + ")"
+	default:
+		msg += " (no Dockerfile of the project has a variant)"
+	}
+	return usageErrorf("%s", msg)
 }

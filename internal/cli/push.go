@@ -24,12 +24,17 @@ func newPushCmd(g *globals, runF func(context.Context, *pushOptions) error) *cob
 	cmd := &cobra.Command{
 		Use:   "push",
 		Short: "Push the built images to their registries",
-		Long: `push reads the project's images from the engine's store, each by the image
-ID this checkout's last build recorded (an image never built here is an
-error, whatever the engine holds under its name), and pushes each to every registry reference it has: registry, then registries of
-dockyard.yaml, with the configured tags. -j images push at once; a blob the
-registry has already is not uploaded again. Failed requests are retried with
-backoff. Each reference pushed is printed as REF@DIGEST.
+		Long: `push pushes the project's images to every registry reference each has:
+registry, then registries of dockyard.yaml, with the configured tags. Without
+-i or -s it pushes every image (but those of a tier with push: false); with
+them, only the images they name: unlike build, the images' parents are not
+pushed along.
+
+Each image is read from the engine's store by the image ID this checkout's
+last build recorded: an image never built here is an error, whatever the
+engine holds under its name. -j images push at once; a blob the registry has
+already is not uploaded again. Failed requests are retried with backoff. Each
+reference pushed is printed as REF@DIGEST.
 
 Credentials come from the docker config (docker login, credential helpers),
 then from the variable password_env names, then from pai's configuration;

@@ -4,18 +4,14 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dockyard-build/dockyard/internal/progress"
-	"github.com/dockyard-build/dockyard/internal/publish"
 )
 
 // Exit codes.
@@ -70,6 +66,7 @@ func (g *globals) execute(ctx context.Context, root *cobra.Command, args []strin
 	if err == nil {
 		return exitOK
 	}
+	err = cobraError(root, err)
 	if p, ok := bugError(err); ok {
 		g.reportBug(err.Error(), p.Stack)
 		return exitBug
@@ -77,37 +74,6 @@ func (g *globals) execute(ctx context.Context, root *cobra.Command, args []strin
 	code = exitCode(ctx, err)
 	g.printError(err, code)
 	return code
-}
-
-// printError prints the error that ends the command: each line prefixed
-// "dockyard: " and its hint, or one JSON event when the command's progress
-// is json, so that such a run writes nothing but JSON.
-func (g *globals) printError(err error, code int) {
-	var hint string
-	if h, ok := errors.AsType[*hintError](err); ok {
-		hint = h.hint
-	}
-	if g.jsonProgress {
-		_ = progress.WriteError(g.stderr, time.Now(), err.Error(), hint, code)
-		return
-	}
-	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintf(g.stderr, "dockyard: %s\n", line)
-	}
-	if hint != "" {
-		fmt.Fprintf(g.stderr, "hint: %s\n", hint)
-	}
-}
-
-// notef prints a note of dockyard's own on stderr before any progress
-// view exists: text, or a JSON message in the json mode.
-func (g *globals) notef(format string, args ...any) {
-	line := fmt.Sprintf(format, args...)
-	if g.jsonProgress {
-		_ = progress.WriteMessage(g.stderr, time.Now(), line)
-		return
-	}
-	fmt.Fprintln(g.stderr, line)
 }
 
 func newRootCmd(g *globals) *cobra.Command {
@@ -141,48 +107,50 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 			return nil
 		},
 	}
-	cmd.PersistentFlags().StringVarP(&g.dir, "dir", "C", ".", "look for the repository here (default: the current folder and its parents, as git does)")
+	cmd.PersistentFlags().StringVarP(&g.dir, "dir", "C", ".", "where to look for the repository: this folder, then its parents, as git does")
 	cmd.PersistentFlags().StringVarP(&g.file, "file", "f", "", "project file (default: dockyard.yaml or dockyard.yml at the repository root); its folder is the root unless -C says")
 	cmd.PersistentFlags().StringVarP(&g.paiDir, "config-dir", "c", "", "pai configuration directory holding services-configuration.yaml")
 	cmd.PersistentFlags().StringVar(&g.root, "root", "", "the embedded engine's image store (default: root from dockyard.yaml, else /var/lib/dockyard for root, $XDG_DATA_HOME/dockyard for others)")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageErrorf("%v (see 'dockyard %s --help')", err, c.Name())
+		return usageErrorf("%v (see '%s --help')", err, c.CommandPath())
 	})
+	cmd.Version = versionLine()
+	cmd.SetVersionTemplate("{{.Version}}\n")
+	cmd.SetHelpCommand(newHelpCmd(cmd))
 	cmd.AddCommand(newPlanCmd(g, nil), newBuildCmd(g, nil), newCleanCmd(g), newVersionCmd(g))
 	cmd.AddCommand(newPushCmd(g, nil), newSaveCmd(g, nil), newLoadCmd(g, nil))
 	cmd.AddCommand(newLsCmd(g, nil))
 	return cmd
 }
 
-// usageError marks a problem with the user's input: flags, configuration,
-// project layout. It exits with exitUsage.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usageErrorf(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
-
-// hintError carries advice printed after the error.
-type hintError struct {
-	err  error
-	hint string
-}
-
-func (e *hintError) Error() string { return e.err.Error() }
-func (e *hintError) Unwrap() error { return e.err }
-
-func exitCode(ctx context.Context, err error) int {
-	var u *usageError
-	var dc *publish.DockerConfigError
-	switch {
-	case ctx.Err() != nil:
-		return exitInterrupted
-	case errors.As(err, &u), errors.As(err, &dc), strings.HasPrefix(err.Error(), "unknown command"),
-		strings.HasPrefix(err.Error(), "unknown flag"), strings.Contains(err.Error(), "accepts "):
-		return exitUsage
+// newHelpCmd is help [COMMAND]: a command that does not exist is an error
+// (exit 2) with a "did you mean", as for the command itself.
+func newHelpCmd(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "help shows the help of a command: what it does, its flags and examples.",
+		RunE: func(_ *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			switch {
+			case err != nil:
+				return err
+			case len(rest) > 0:
+				return fmt.Errorf("unknown command %q for %q", rest[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []cobra.Completion
+			for _, c := range root.Commands() {
+				if c.IsAvailableCommand() {
+					names = append(names, cobra.CompletionWithDesc(c.Name(), c.Short))
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
 	}
-	return exitFailure
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/dockyard-build/dockyard/internal/config"
@@ -110,6 +111,22 @@ type Project struct {
 // VariantImage is a Dockerfile of a variant that was not selected.
 type VariantImage struct {
 	Name, Variant, File string
+}
+
+// Variants lists the variants that component Dockerfiles have, selected
+// or not, sorted ("common" is none).
+func (p *Project) Variants() []string {
+	var out []string
+	for _, v := range p.variantFiles {
+		out = append(out, v.Variant)
+	}
+	for _, im := range p.Images {
+		if im.Variant != "" {
+			out = append(out, im.Variant)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // LeftOut lists the images that exist only as Dockerfiles of variants not
