@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -30,6 +29,8 @@ type buildOptions struct {
 	engine    string
 	progress  string
 	report    string
+	metadata  string
+	dryRun    bool
 }
 
 func newBuildCmd(g *globals, runF func(context.Context, *buildOptions) error) *cobra.Command {
@@ -55,6 +56,8 @@ log is kept in .dockyard/logs/.`,
 		Example: `  dockyard build
   dockyard build -s rest-server -j 4 --progress plain
   dockyard build --keep-going --report build-report.json
+  dockyard build --push --metadata-file metadata.json -t '{git}'
+  dockyard build --dry-run -s rest-server
   dockyard build --since origin/main
   dockyard build -c ./cluster-config --variant k8s`,
 		Args: cobra.NoArgs,
@@ -65,24 +68,31 @@ log is kept in .dockyard/logs/.`,
 			if opts.jobs < 0 {
 				return usageErrorf("-j must be at least 1")
 			}
-			if err := checkReport(opts.report); err != nil {
-				return err
+			for flag, path := range map[string]string{"--report": opts.report, "--metadata-file": opts.metadata} {
+				if err := checkReport(flag, path); err != nil {
+					return err
+				}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
+			}
+			if opts.dryRun {
+				return runPlan(cmd.Context(), &planOptions{globals: g, selectOptions: opts.selectOptions, format: "text"})
 			}
 			return runBuild(cmd.Context(), opts)
 		},
 	}
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
-	f.IntVarP(&opts.jobs, "jobs", "j", 0, "images built at once (default: jobs from dockyard.yaml, else the number of CPUs plus one)")
+	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp)
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
 	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
 	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
 	f.StringVar(&opts.report, "report", "", "write a JSON report of the run to this file")
+	f.StringVar(&opts.metadata, "metadata-file", "", "buildx's name for --report: the report, with the digest pushed to each reference")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "build nothing: show the plan, as dockyard plan does")
 	return cmd
 }
 
@@ -130,15 +140,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 		prog.Message("note: %s", note)
 	}
 
-	jobs := opts.jobs
-	if jobs == 0 {
-		jobs = p.Config.Jobs
-	}
-	if jobs == 0 {
-		// One more than the cores: a build in its context upload or layer
-		// export leaves a core idle otherwise (docs/benchmarks.md, -j sweep).
-		jobs = runtime.NumCPU() + 1
-	}
+	jobs := defaultJobs(opts.jobs, p.Config)
 	rep := report.New(p.Root, eng.Name(), started, build.Images(pl))
 	rep.EngineReason = why
 	r := &build.Runner{
@@ -174,8 +176,11 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 		status = "failed"
 	}
 	rep.Finish(time.Now(), status, runErr)
-	if opts.report != "" {
-		if err := rep.WriteFile(opts.report); err != nil {
+	for _, path := range []string{opts.report, opts.metadata} {
+		if path == "" {
+			continue
+		}
+		if err := rep.WriteFile(path); err != nil {
 			return errors.Join(runErr, err)
 		}
 	}
@@ -228,22 +233,22 @@ func plural(n int, word string) string {
 }
 
 // checkReport makes sure, before anything is built, that the report can
-// be written where --report says: a file in a folder that exists and
-// takes new files. The check leaves nothing behind.
-func checkReport(path string) error {
+// be written where flag says: a file in a folder that exists and takes new
+// files. The check leaves nothing behind.
+func checkReport(flag, path string) error {
 	if path == "" {
 		return nil
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return usageErrorf("--report %s is a folder; name the file to write", path)
+		return usageErrorf("%s %s is a folder; name the file to write", flag, path)
 	}
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return usageErrorf("--report %s: folder %s does not exist", path, dir)
+		return usageErrorf("%s %s: folder %s does not exist", flag, path, dir)
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return usageErrorf("--report %s: cannot write there: %v", path, err)
+		return usageErrorf("%s %s: cannot write there: %v", flag, path, err)
 	}
 	f.Close()
 	return os.Remove(f.Name())

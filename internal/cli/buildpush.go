@@ -83,6 +83,11 @@ func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(conte
 			fmt.Fprintf(log, "pushed %s\n", p)
 		}
 		b.mu.Unlock()
+		rep.Update(im.Name, func(ri *report.Image) {
+			for _, p := range pushed {
+				ri.Pushed = append(ri.Pushed, p.String())
+			}
+		})
 		if err != nil {
 			return fmt.Errorf("pushing %s: %w", im.Name, err)
 		}

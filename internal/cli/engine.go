@@ -121,7 +121,7 @@ func planEngine(ctx context.Context, opts *planOptions, name string, pl *plan.Pl
 		return err
 	}
 	pl.Engine, pl.EngineReason = c.name, c.why
-	if opts.output == "text" {
+	if opts.format == "text" {
 		fmt.Fprintf(opts.stderr, "engine: %s (%s)\n", c.name, c.why)
 	}
 	return nil

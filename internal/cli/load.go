@@ -11,17 +11,21 @@ import (
 )
 
 // loadProject reads the configuration (dockyard.yaml, .env, and pai's file
-// with -c), puts the --tag flags in place, and reads the project. Every
+// with -c), puts the --tag and override flags in place, and reads the
+// project. Every
 // error is the user's to fix: exit 2.
-func (g *globals) loadProject(variant string, tags []string) (*project.Project, error) {
+func (g *globals) loadProject(s selectOptions) (*project.Project, error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return nil, err
 	}
-	if err := applyTags(cfg, g.dir, tags); err != nil {
+	if err := applyTags(cfg, g.dir, s.tags); err != nil {
 		return nil, err
 	}
-	asked := variant
+	if cfg.Overrides, err = s.overrides(); err != nil {
+		return nil, err
+	}
+	asked, variant := s.variant, s.variant
 	if variant == "" {
 		variant = cfg.Variant
 	}

@@ -9,9 +9,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// defaultPushJobs is how many images push at once without -j.
-const defaultPushJobs = 4
-
 type pushOptions struct {
 	*globals
 	selectOptions
@@ -56,7 +53,7 @@ never from the command line.`,
 	}
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
-	f.IntVarP(&opts.jobs, "jobs", "j", defaultPushJobs, "images pushed at once")
+	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp)
 	f.StringVar(&opts.engine, "engine", "", "engine whose images to push: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
 	return cmd
 }
@@ -90,7 +87,7 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 		set[n] = imgs[i]
 	}
 	refs := 0
-	err = pusher.PushAll(ctx, set, jobs, max(opts.jobs, 1), func(r publish.Pushed) {
+	err = pusher.PushAll(ctx, set, jobs, defaultJobs(opts.jobs, p.Config), func(r publish.Pushed) {
 		refs++
 		fmt.Fprintln(opts.stdout, r)
 	})

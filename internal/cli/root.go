@@ -88,7 +88,7 @@ builds them in parallel.
 Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 3 a bug in dockyard (a panic), 130 interrupted.`,
 		Example: `  dockyard plan                      # what would be built, parents first
-  dockyard plan -C examples/platform -o dot | dot -Tsvg > graph.svg
+  dockyard plan -C examples/platform --format dot | dot -Tsvg > graph.svg
   dockyard plan -c ./cluster-config -s rest-server`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -114,6 +114,7 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf("%v (see '%s --help')", err, c.CommandPath())
 	})
+	cmd.SetGlobalNormalizationFunc(normalizeFlag)
 	cmd.Version = versionLine()
 	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.SetHelpCommand(newHelpCmd(cmd))

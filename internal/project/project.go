@@ -158,6 +158,7 @@ func Load(root string, cfg *config.Config, variant string) (*Project, error) {
 	}
 	add(p.discoverSrc())
 	add(p.addExplicit())
+	add(p.applyOverrides())
 	add(p.checkPaths())
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

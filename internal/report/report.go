@@ -67,6 +67,8 @@ type Image struct {
 	// are counted on each of its images.
 	Phases map[string]float64 `json:"phases"`
 	Log    string             `json:"log,omitempty"`
+	// Pushed are the references build --push pushed, each REF@DIGEST.
+	Pushed []string `json:"pushed,omitempty"`
 }
 
 // New starts a report for a run of the given images, all canceled until
