@@ -159,23 +159,35 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if cerr := ws.Close(); cerr != nil {
 		runErr = errors.Join(runErr, fmt.Errorf("cleaning up: %w", cerr))
 	}
+	rep.Finish(time.Now(), runStatus(ctx, runErr), runErr)
 	showFailures(r.Failures, prog)
+	prog.Summary(summary(rep))
 	prog.Close()
 	showResults(opts, rep)
 	return finishReport(ctx, opts, rep, runErr)
 }
 
+// runStatus is the run's status in the report.
+func runStatus(ctx context.Context, runErr error) string {
+	switch {
+	case ctx.Err() != nil:
+		return "interrupted"
+	case runErr != nil:
+		return "failed"
+	}
+	return "succeeded"
+}
+
+// summary is the progress view's last line: the images by status.
+func summary(rep *report.Report) progress.Summary {
+	t := rep.Totals
+	return progress.Summary{Images: t.Images, Built: t.Built, UpToDate: t.UpToDate, Failed: t.Failed,
+		Skipped: t.Skipped, Canceled: t.Canceled, Seconds: rep.Seconds}
+}
+
 // finishReport writes the report, also when the run failed, and turns the
 // run's error into the command's.
 func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, runErr error) error {
-	status := "succeeded"
-	switch {
-	case ctx.Err() != nil:
-		status = "interrupted"
-	case runErr != nil:
-		status = "failed"
-	}
-	rep.Finish(time.Now(), status, runErr)
 	for _, path := range []string{opts.report, opts.metadata} {
 		if path == "" {
 			continue

@@ -32,8 +32,9 @@ type jsonEvent struct {
 	Line          string   `json:"line,omitempty"`
 	Error         string   `json:"error,omitempty"`
 	*Failure
-	Hint     string `json:"hint,omitempty"`
-	ExitCode int    `json:"exitCode,omitempty"`
+	Summary  *Summary `json:"summary,omitempty"`
+	Hint     string   `json:"hint,omitempty"`
+	ExitCode int      `json:"exitCode,omitempty"`
 }
 
 func (r jsonRenderer) render(e event) {
@@ -48,6 +49,7 @@ func (r jsonRenderer) render(e event) {
 		Line:          e.Line,
 		Error:         firstLine(e.Error),
 		Failure:       e.Failure,
+		Summary:       e.Summary,
 	}
 	if e.Failure != nil {
 		je.Error = e.Failure.Error

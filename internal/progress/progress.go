@@ -101,7 +101,7 @@ func New(opts Options) (*Progress, error) {
 	}
 	switch mode {
 	case TTY:
-		p.r = newTTY(opts.Out, opts.Now, widthFunc(opts.Out, opts.Width))
+		p.r = newTTY(opts.Out, opts.Now, widthFunc(opts.Out, opts.Width), colorWanted())
 		p.done.Add(1)
 		go p.ticker()
 	case Plain:

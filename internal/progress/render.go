@@ -19,6 +19,7 @@ type event struct {
 	Line    string   // log and message
 	Error   string   // finished only
 	Failure *Failure // failure only
+	Summary *Summary // summary only
 }
 
 // outcome says how a finished task ended: "built in 3.2s", "failed in
@@ -59,6 +60,8 @@ func (r plainRenderer) render(e event) {
 		fmt.Fprintf(r.out, "[%s] %s\n", e.Task, outcome(e))
 	case "failure":
 		io.WriteString(r.out, e.Failure.text())
+	case "summary":
+		fmt.Fprintln(r.out, e.Summary.text())
 	case "message":
 		fmt.Fprintln(r.out, strings.TrimSuffix(e.Line, "\n"))
 	}
