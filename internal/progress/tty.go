@@ -85,6 +85,8 @@ func (r *ttyRenderer) render(e event) {
 		r.done++
 		r.pending = append(r.pending, r.finishedLine(e))
 	case "summary":
+		// The summary stands for the live block from now on.
+		r.seen = false
 		r.pending = append(r.pending, r.paint(summaryColor(e.Summary), e.Summary.text()))
 	case "failure":
 		r.pending = append(r.pending, strings.Split(strings.TrimSuffix(e.Failure.text(), "\n"), "\n")...)

@@ -137,8 +137,8 @@ func TestTTYStyle(t *testing.T) {
 		if colored := strings.Contains(raw, red+"✖"+reset); colored != (noColor == "") {
 			t.Errorf("NO_COLOR=%q: red failure mark = %v", noColor, colored)
 		}
-		if got := screen(p, &out); !strings.Contains(got, "2 images in 3.2s: 1 built, 1 failed\n") {
-			t.Errorf("no summary line:\n%s", got)
+		if got := screen(p, &out); !strings.HasSuffix(got, "2 images in 3.2s: 1 built, 1 failed\n") {
+			t.Errorf("the summary is not the last line:\n%s", got)
 		}
 	}
 }
