@@ -25,7 +25,7 @@ type ttyRenderer struct {
 
 	seen     bool                // some task was reported: the block is worth showing
 	waiting  map[string][]string // the tasks each waiting task waits for
-	running  []*liveTask // in the order they started
+	running  []*liveTask         // in the order they started
 	done     int
 	pending  []string // permanent lines not yet printed
 	drawn    int      // lines of the block on screen

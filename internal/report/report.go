@@ -5,10 +5,10 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/google/renameio/v2"
 )
 
 // SchemaVersion is the version of the report's JSON form.
@@ -130,23 +130,8 @@ func (r *Report) WriteFile(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing report: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing report: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	// Made as any new file of the user's (0666 less the umask).
+	if err := renameio.WriteFile(path, append(data, '\n'), 0o666); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	return nil
