@@ -24,7 +24,8 @@ type buildPush struct {
 	pusher *publish.Pusher
 	stdout io.Writer
 	skip   map[string]bool // images of tiers that are not pushed
-	mu     sync.Mutex      // serializes stdout lines
+	mu     sync.Mutex      // serializes stdout lines; guards prog
+	prog   *progress.Progress
 }
 
 // newBuildPush checks, before anything is built, that every image to push
@@ -47,17 +48,33 @@ func newBuildPush(p *project.Project, pl *plan.Plan, named []string, eng engine.
 	if err != nil {
 		return nil, err
 	}
-	pusher, err := newPusher(p.Config)
+	b := &buildPush{stdout: stdout, skip: skip}
+	pusher, err := newPusher(p.Config, b.retried)
 	if err != nil {
 		return nil, err
 	}
-	return &buildPush{src: src, pusher: pusher, stdout: stdout, skip: skip}, nil
+	b.src, b.pusher = src, pusher
+	return b, nil
+}
+
+// retried tells the progress view of a registry request that will be
+// tried again, once the view exists.
+func (b *buildPush) retried(host string, err error) {
+	b.mu.Lock()
+	prog := b.prog
+	b.mu.Unlock()
+	if prog != nil {
+		prog.Message("%s", retryNote(host, err))
+	}
 }
 
 // hook is the runner's AfterBuild: it pushes the image just built, prints
 // each reference as REF@DIGEST, logs it in the image's log and counts the
 // time in the report's "push" phase.
 func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, engine.Result) error {
+	b.mu.Lock()
+	b.prog = prog
+	b.mu.Unlock()
 	return func(ctx context.Context, im *plan.Image, res engine.Result) error {
 		if b.skip[im.Name] {
 			return nil

@@ -148,7 +148,7 @@ func loadIntoEngine(ctx context.Context, opts *loadOptions, name string, entries
 // loadIntoRegistry pushes each image under its references moved to the
 // registry.
 func loadIntoRegistry(ctx context.Context, opts *loadOptions, cfg *config.Config, registry string, entries []archive.Entry) (int, error) {
-	pusher, err := newPusher(cfg)
+	pusher, err := newPusher(cfg, func(host string, err error) { opts.notef("%s", retryNote(host, err)) })
 	if err != nil {
 		return 0, err
 	}

@@ -70,7 +70,7 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 	if err != nil {
 		return err
 	}
-	pusher, err := newPusher(p.Config)
+	pusher, err := newPusher(p.Config, func(host string, err error) { opts.notef("%s", retryNote(host, err)) })
 	if err != nil {
 		return err
 	}

@@ -199,10 +199,17 @@ func noRegistryRef(image string) error {
 }
 
 // newPusher returns a pusher with the credentials of the docker config and
-// of the configured registries.
-func newPusher(cfg *config.Config) (*publish.Pusher, error) {
+// of the configured registries; onRetry is told of each failed request
+// that will be tried again.
+func newPusher(cfg *config.Config, onRetry func(host string, err error)) (*publish.Pusher, error) {
 	regs := append([]config.Registry{cfg.Registry}, cfg.Registries...)
-	return publish.New(publish.Options{Keychain: publish.NewKeychain(regs, cfg.Lookup)})
+	return publish.New(publish.Options{Keychain: publish.NewKeychain(regs, cfg.Lookup), OnRetry: onRetry})
+}
+
+// retryNote says, as it happens, that a registry request failed and will
+// be tried again.
+func retryNote(host string, err error) string {
+	return fmt.Sprintf("warning: registry %s: %s; trying again", host, firstLine(err.Error()))
 }
 
 // batchExporter reads many images at once: the docker engine saves them
@@ -252,6 +259,8 @@ func shipError(ctx context.Context, err error) error {
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted: %w", context.Cause(ctx))
+	case errors.As(err, new(*publish.ResolveError)):
+		return &hintError{err, "check the registry's name (registry.domain in dockyard.yaml, or --to) and the machine's DNS"}
 	case errors.Is(err, engine.ErrNotFound):
 		return &hintError{err, "build it first (dockyard build -i IMAGE), or choose the engine that has it with --engine"}
 	case errors.As(err, &auth) && auth.From == "":
