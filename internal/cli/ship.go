@@ -298,9 +298,11 @@ func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag 
 	if name == "" {
 		name = p.Config.Engine
 	}
-	if sh.engine, _, err = g.openEngine(ctx, name); err != nil {
+	var why string
+	if sh.engine, why, err = g.openEngine(ctx, name); err != nil {
 		return nil, err
 	}
+	g.notef("engine: %s (%s)", sh.engine.Name(), why)
 	sh.src, err = exporter(sh.engine)
 	if err == nil {
 		sh.ids, err = findBuilt(ctx, p, sh.engine, sh.images)
