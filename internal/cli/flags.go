@@ -16,6 +16,8 @@ func registerFormat(cmd *cobra.Command, format *string, formats []string) {
 	f.StringVar(format, "format", "text", "output format: "+strings.Join(formats, ", "))
 	f.StringVarP(format, "output", "o", "text", "old name of --format")
 	_ = f.MarkHidden("output")
+	_ = cmd.RegisterFlagCompletionFunc("format", completeFixed(formats...))
+	_ = cmd.RegisterFlagCompletionFunc("output", completeFixed(formats...))
 }
 
 // formatAlias notes, once, that -o FORMAT is now --format FORMAT.

@@ -121,6 +121,7 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 	cmd.AddCommand(newPlanCmd(g, nil), newBuildCmd(g, nil), newCleanCmd(g), newVersionCmd(g))
 	cmd.AddCommand(newPushCmd(g, nil), newSaveCmd(g, nil), newLoadCmd(g, nil))
 	cmd.AddCommand(newLsCmd(g, nil))
+	g.registerCompletions(cmd)
 	return cmd
 }
 

@@ -55,6 +55,7 @@ Each saved reference is printed.`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.output, "output", "o", "", "archive to write; gzip when it ends in .gz")
 	f.StringVar(&opts.format, "format", archive.Docker, "archive format: "+strings.Join(archive.Formats, " or "))
+	_ = cmd.RegisterFlagCompletionFunc("format", completeFixed(archive.Formats...))
 	f.BoolVar(&opts.withBases, "with-bases", false, "also save the external base images")
 	f.StringVar(&opts.engine, "engine", "", "engine whose images to save: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
 	return cmd
