@@ -40,9 +40,9 @@ func newBuildCmd(g *globals, runF func(context.Context, *buildOptions) error) *c
 		Short: "Build the images in dependency order, in parallel",
 		Long: `build builds the planned images through a container engine. Each image waits
 for its parents, then takes one of -j slots. A component's steps run around its
-images: its component.dep folders are copied into dependency/<dep>, then
+images: its component.dep folders are copied into dependency/DEP, then
 build/build-pre.sh runs, the images build, build/build-post.sh runs, and what
-the component left in generated/ is kept under .dockyard/artifacts/<component>.
+the component left in generated/ is kept under .dockyard/artifacts/COMPONENT.
 dockyard removes only what it created, also after a failure or Ctrl-C.
 
 An image whose input key (Dockerfile, build args, platform, the context files

@@ -29,7 +29,7 @@ func (s *selectOptions) register(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringSliceVarP(&s.components, "component", "s", nil, "only these components and what they need (--service, as pai called it, is the same)")
 	f.StringSliceVarP(&s.images, "image", "i", nil, "only these images and what they need")
-	f.StringVar(&s.variant, "variant", "", "also use <image>.<variant>.dockerfile files")
+	f.StringVar(&s.variant, "variant", "", "also use IMAGE.VARIANT.dockerfile files")
 	f.StringVar(&s.since, "since", "", "only the images whose inputs changed since this git commit, their descendants, and what they need")
 	f.StringArrayVarP(&s.tags, "tag", "t", nil, "tag images with this instead of the configured tags; may hold {git} and {key}; repeat for several")
 	f.StringArrayVar(&s.buildArgs, "build-arg", nil, "set a build arg of every image, NAME=VALUE; repeat for several")
