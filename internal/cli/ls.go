@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -150,18 +151,9 @@ func shortID(id string) string {
 	return hex[:min(12, len(hex))]
 }
 
-// humanSize writes a size in bytes with a decimal unit, as Docker does.
-func humanSize(n int64) string {
-	units := []string{"B", "kB", "MB", "GB", "TB"}
-	f, i := float64(n), 0
-	for f >= 1000 && i < len(units)-1 {
-		f, i = f/1000, i+1
-	}
-	if i == 0 {
-		return fmt.Sprintf("%dB", n)
-	}
-	return fmt.Sprintf("%.3g%s", f, units[i])
-}
+// humanSize writes a size in bytes with a decimal unit, as docker images
+// does.
+func humanSize(n int64) string { return units.HumanSizeWithPrecision(float64(n), 3) }
 
 // ownImages are the images of one checkout: its identity, and the IDs its
 // builds recorded.
