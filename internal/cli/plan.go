@@ -32,7 +32,8 @@ the components' copies and hooks run; build decides again once they ran.`,
   dockyard plan -s rest-server --format json
   dockyard plan --since origin/main
   dockyard plan -c ./cluster-config --variant k8s
-  dockyard plan --format mermaid > images.mmd`,
+  dockyard plan --format mermaid > images.mmd
+  dockyard plan --format html > plan.html      # the graph and the table, one page`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.formatAlias(cmd)
