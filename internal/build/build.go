@@ -97,8 +97,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	var list []sched.Task
 	for _, t := range tasks {
 		list = append(list, sched.Task{ID: t.id, Deps: t.deps})
-		if t.visible() {
+		switch {
+		case t.image != nil:
 			r.Progress.Queued(t.id, r.visibleDeps(t)...)
+		case t.visible():
+			r.Progress.QueuedStep(t.id, t.component.Name, t.what(), r.visibleDeps(t)...)
 		}
 	}
 	outcomes, runErr := sched.Run(ctx, list, sched.Options{

@@ -32,6 +32,7 @@ type jsonEvent struct {
 	Line          string   `json:"line,omitempty"`
 	Error         string   `json:"error,omitempty"`
 	*Failure
+	*Step
 	Summary  *Summary `json:"summary,omitempty"`
 	Hint     string   `json:"hint,omitempty"`
 	ExitCode int      `json:"exitCode,omitempty"`
@@ -50,6 +51,7 @@ func (r jsonRenderer) render(e event) {
 		Error:         firstLine(e.Error),
 		Failure:       e.Failure,
 		Summary:       e.Summary,
+		Step:          e.Step,
 	}
 	if e.Failure != nil {
 		je.Error = e.Failure.Error

@@ -161,9 +161,23 @@ func (p *Progress) emitLocked(e event) {
 	p.r.render(e)
 }
 
-// Queued reports that task waits to run, after the tasks it waits for.
+// Queued reports that task, an image, waits to run, after the tasks it
+// waits for.
 func (p *Progress) Queued(task string, waitsFor ...string) {
 	p.emit(event{Type: "queued", Task: task, Deps: waitsFor})
+}
+
+// QueuedStep reports that task, a step of a component rather than an
+// image (its hooks, its copies: what), waits to run. The live view shows
+// it under the component's name and counts only images.
+func (p *Progress) QueuedStep(task, component, what string, waitsFor ...string) {
+	p.emit(event{Type: "queued", Task: task, Deps: waitsFor, Step: &Step{Component: component, What: what}})
+}
+
+// Step is a task that is a component's step, not an image.
+type Step struct {
+	Component string `json:"component"`
+	What      string `json:"hook"`
 }
 
 // Started reports that task began; Finished measures its seconds from here.

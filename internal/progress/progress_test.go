@@ -39,6 +39,7 @@ func script(t *testing.T, p *Progress, c *clock) {
 	t.Helper()
 	p.Message("engine: docker (engine at %s answers)", "unix:///var/run/docker.sock")
 	p.Queued("base")
+	p.QueuedStep("web:pre", "web", "build-pre.sh")
 	p.Queued("web", "base")
 	p.Queued("x", "web")
 	p.Started("base")
@@ -120,7 +121,7 @@ func TestJSON(t *testing.T) {
 		key, _ := m["task"].(string)
 		byKey[m["type"].(string)+" "+key] = m
 	}
-	wantTypes := []string{"message", "queued", "queued", "queued", "started", "log", "log", "log",
+	wantTypes := []string{"message", "queued", "queued", "queued", "queued", "started", "log", "log", "log",
 		"finished", "started", "finished", "finished", "finished", "failure"}
 	if diff := cmp.Diff(wantTypes, types); diff != "" {
 		t.Errorf("event types (-want +got):\n%s", diff)
@@ -128,9 +129,10 @@ func TestJSON(t *testing.T) {
 	for key, want := range map[string]map[string]any{
 		"message ": {"time": "2026-03-01T12:00:00Z", "type": "message",
 			"line": "engine: docker (engine at unix:///var/run/docker.sock answers)"},
-		"queued x":      {"time": "2026-03-01T12:00:00Z", "type": "queued", "task": "x", "waitsFor": []any{"web"}},
-		"log base":      {"time": "2026-03-01T12:00:00Z", "type": "log", "task": "base", "line": "no newline"},
-		"finished base": {"time": "2026-03-01T12:00:03.2Z", "type": "finished", "task": "base", "status": "built", "seconds": 3.2},
+		"queued x":       {"time": "2026-03-01T12:00:00Z", "type": "queued", "task": "x", "waitsFor": []any{"web"}},
+		"queued web:pre": {"time": "2026-03-01T12:00:00Z", "type": "queued", "task": "web:pre", "component": "web", "hook": "build-pre.sh"},
+		"log base":       {"time": "2026-03-01T12:00:00Z", "type": "log", "task": "base", "line": "no newline"},
+		"finished base":  {"time": "2026-03-01T12:00:03.2Z", "type": "finished", "task": "base", "status": "built", "seconds": 3.2},
 		"finished web": {"time": "2026-03-01T12:00:04.2Z", "type": "finished", "task": "web", "status": "failed",
 			"seconds": 1.0, "error": "exit status 1"},
 		"finished y": {"time": "2026-03-01T12:00:04.2Z", "type": "finished", "task": "y", "status": "up-to-date"},

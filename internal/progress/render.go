@@ -20,6 +20,7 @@ type event struct {
 	Error   string   // finished only
 	Failure *Failure // failure only
 	Summary *Summary // summary only
+	Step    *Step    // queued only: the task is a component's step
 }
 
 // outcome says how a finished task ended: "built in 3.2s", "failed in

@@ -24,6 +24,7 @@ type ttyRenderer struct {
 	color bool // colour the marks: a terminal, and NO_COLOR unset
 
 	seen     bool                // some task was reported: the block is worth showing
+	steps    map[string]*Step    // the tasks that are components' steps, not images
 	waiting  map[string][]string // the tasks each waiting task waits for
 	running  []*liveTask         // in the order they started
 	done     int
@@ -42,7 +43,7 @@ type liveTask struct {
 }
 
 func newTTY(out io.Writer, now func() time.Time, width func() int, color bool) *ttyRenderer {
-	return &ttyRenderer{out: out, now: now, width: width, color: color, waiting: map[string][]string{}}
+	return &ttyRenderer{out: out, now: now, width: width, color: color, waiting: map[string][]string{}, steps: map[string]*Step{}}
 }
 
 func (r *ttyRenderer) find(name string) int {
@@ -58,6 +59,9 @@ func (r *ttyRenderer) render(e event) {
 	switch e.Type {
 	case "queued":
 		r.seen = true
+		if e.Step != nil {
+			r.steps[e.Task] = e.Step
+		}
 		if r.find(e.Task) < 0 {
 			r.waiting[e.Task] = e.Deps
 		}
@@ -82,7 +86,9 @@ func (r *ttyRenderer) render(e event) {
 		if i := r.find(e.Task); i >= 0 {
 			r.running = append(r.running[:i], r.running[i+1:]...)
 		}
-		r.done++
+		if r.steps[e.Task] == nil {
+			r.done++
+		}
 		r.pending = append(r.pending, r.finishedLine(e))
 	case "summary":
 		// The summary stands for the live block from now on.
@@ -119,7 +125,10 @@ func (r *ttyRenderer) finishedLine(e event) string {
 	case "skipped", "canceled":
 		mark, color = "-", ""
 	}
-	s := fmt.Sprintf("%s %s  %s", mark, e.Task, r.paint(color, e.Status))
+	if r.steps[e.Task] != nil {
+		mark = "  ↳" // under the component's images
+	}
+	s := fmt.Sprintf("%s %s  %s", mark, r.label(e.Task), r.paint(color, e.Status))
 	if e.Started {
 		s += fmt.Sprintf(" %.1fs", e.Seconds)
 	}
@@ -134,14 +143,14 @@ func (r *ttyRenderer) block() string {
 	if !r.seen {
 		return ""
 	}
-	lines := []string{fmt.Sprintf("building: %d running, %d done, %d waiting", len(r.running), r.done, len(r.waiting))}
+	lines := []string{r.header()}
 	now := r.now()
 	for i, l := range r.running {
 		if i == maxLive {
 			lines = append(lines, fmt.Sprintf("  … and %d more", len(r.running)-maxLive))
 			break
 		}
-		s := fmt.Sprintf("  %s  %.1fs", l.name, now.Sub(l.start).Seconds())
+		s := fmt.Sprintf("  %s  %.1fs", r.label(l.name), now.Sub(l.start).Seconds())
 		if l.line != "" {
 			s += "  " + l.line
 		}

@@ -73,7 +73,7 @@ func TestTTYLive(t *testing.T) {
 		"  img00  2.5s  long output long output",
 		"  img09  2.5s\n",
 		"  … and 2 more\n",
-		"  waiting: img12, img13\n",
+		"  waiting: img12 (for a slot), img13 (for a slot)\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("live view lacks %q:\n%s", want, got)
@@ -140,5 +140,41 @@ func TestTTYStyle(t *testing.T) {
 		if got := screen(p, &out); !strings.HasSuffix(got, "2 images in 3.2s: 1 built, 1 failed\n") {
 			t.Errorf("the summary is not the last line:\n%s", got)
 		}
+	}
+}
+
+// TestTTYSteps: a component's steps show under the component's name, and
+// the header counts images only.
+func TestTTYSteps(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	var out bytes.Buffer
+	c := newClock()
+	p := newTest(t, TTY, &out, c)
+	p.QueuedStep("web:pre", "web", "build-pre.sh")
+	p.Queued("web", "web:pre")
+	p.Started("web:pre")
+	redraw(p)
+	got := screen(p, &out)
+	for _, want := range []string{
+		"building: 0 running, 0 done, 1 waiting; 1 step running\n",
+		"  web build-pre.sh  0.0s\n",
+		"  waiting: web (for web build-pre.sh)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("live view lacks %q:\n%s", want, got)
+		}
+	}
+	p.Finished("web:pre", "succeeded", nil)
+	p.Started("web")
+	p.Finished("web", "built", nil)
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got = screen(p, &out)
+	if !strings.Contains(got, "  ↳ web build-pre.sh  succeeded 0.0s\n✔ web  built 0.0s\n") {
+		t.Errorf("the step is not shown under the component:\n%s", got)
+	}
+	if !strings.HasSuffix(got, "building: 0 running, 1 done, 0 waiting\n") {
+		t.Errorf("the header counts steps:\n%s", got)
 	}
 }

@@ -38,15 +38,20 @@ func summaryColor(s *Summary) string {
 	return green
 }
 
-// waitingLine names the waiting tasks with what each waits for:
-// "  waiting: web (for base), api (for base, db)"; "" when none waits.
+// waitingLine names the waiting images with what each waits for:
+// "  waiting: web (for base), api (for a slot)"; "" when none waits.
 func (r *ttyRenderer) waitingLine() string {
 	if len(r.waiting) == 0 {
 		return ""
 	}
 	names := make([]string, 0, len(r.waiting))
 	for n := range r.waiting {
-		names = append(names, n)
+		if r.steps[n] == nil {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return ""
 	}
 	slices.Sort(names)
 	parts := make([]string, len(names))
@@ -54,6 +59,8 @@ func (r *ttyRenderer) waitingLine() string {
 		parts[i] = n
 		if deps := r.pendingDeps(n); len(deps) > 0 {
 			parts[i] += fmt.Sprintf(" (for %s)", strings.Join(deps, ", "))
+		} else {
+			parts[i] += " (for a slot)"
 		}
 	}
 	return "  waiting: " + strings.Join(parts, ", ")
@@ -64,8 +71,40 @@ func (r *ttyRenderer) pendingDeps(n string) []string {
 	var out []string
 	for _, d := range r.waiting[n] {
 		if _, waits := r.waiting[d]; waits || r.find(d) >= 0 {
-			out = append(out, d)
+			out = append(out, r.label(d))
 		}
 	}
 	return out
+}
+
+// label is how the view names a task: an image by its name, a step as
+// "component what" ("web build-pre.sh").
+func (r *ttyRenderer) label(task string) string {
+	if s := r.steps[task]; s != nil {
+		return s.Component + " " + s.What
+	}
+	return task
+}
+
+// header counts the images, not the steps: "building: 2 running, 5 done,
+// 3 waiting", and the steps that run.
+func (r *ttyRenderer) header() string {
+	images, steps, waiting := 0, 0, 0
+	for _, l := range r.running {
+		if r.steps[l.name] != nil {
+			steps++
+		} else {
+			images++
+		}
+	}
+	for n := range r.waiting {
+		if r.steps[n] == nil {
+			waiting++
+		}
+	}
+	h := fmt.Sprintf("building: %d running, %d done, %d waiting", images, r.done, waiting)
+	if steps > 0 {
+		h += fmt.Sprintf("; %d %s running", steps, plural(steps, "step"))
+	}
+	return h
 }
