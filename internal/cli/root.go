@@ -93,7 +93,7 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			if f := cmd.Flags().Lookup("progress"); f != nil && f.Value.String() == progress.JSON {
+			if f := cmd.Flags().Lookup("progress"); f != nil && progress.IsJSON(f.Value.String()) {
 				g.jsonProgress = true
 			}
 			g.dirSet = cmd.Flags().Changed("dir")

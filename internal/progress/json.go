@@ -33,9 +33,10 @@ type jsonEvent struct {
 	Error         string   `json:"error,omitempty"`
 	*Failure
 	*Step
-	Summary  *Summary `json:"summary,omitempty"`
-	Hint     string   `json:"hint,omitempty"`
-	ExitCode int      `json:"exitCode,omitempty"`
+	Summary  *Summary        `json:"summary,omitempty"`
+	BuildKit json.RawMessage `json:"buildkit,omitempty"`
+	Hint     string          `json:"hint,omitempty"`
+	ExitCode int             `json:"exitCode,omitempty"`
 }
 
 func (r jsonRenderer) render(e event) {
@@ -52,6 +53,7 @@ func (r jsonRenderer) render(e event) {
 		Failure:       e.Failure,
 		Summary:       e.Summary,
 		Step:          e.Step,
+		BuildKit:      e.Raw,
 	}
 	if e.Failure != nil {
 		je.Error = e.Failure.Error

@@ -24,10 +24,16 @@ const (
 	Plain = "plain" // every line as "[task] line"
 	JSON  = "json"  // one JSON event per line
 	Quiet = "quiet" // nothing
+	// RawJSON is JSON with BuildKit's own status messages as well, where
+	// the engine has them, as buildx's rawjson.
+	RawJSON = "rawjson"
 )
 
 // Modes lists every mode, Auto first.
-var Modes = []string{Auto, TTY, Plain, JSON, Quiet}
+var Modes = []string{Auto, TTY, Plain, JSON, RawJSON, Quiet}
+
+// IsJSON reports whether mode writes JSON events only.
+func IsJSON(mode string) bool { return mode == JSON || mode == RawJSON }
 
 // Options configure New.
 type Options struct {
@@ -84,7 +90,7 @@ func New(opts Options) (*Progress, error) {
 		if isTerminalWriter(opts.Out) && os.Getenv("TERM") != "dumb" {
 			mode = TTY
 		}
-	case TTY, Plain, JSON, Quiet:
+	case TTY, Plain, JSON, RawJSON, Quiet:
 	default:
 		return nil, fmt.Errorf("unknown progress mode %q (want one of %s)", opts.Mode, strings.Join(Modes, ", "))
 	}
@@ -106,7 +112,7 @@ func New(opts Options) (*Progress, error) {
 		go p.ticker()
 	case Plain:
 		p.r = plainRenderer{out: opts.Out}
-	case JSON:
+	case JSON, RawJSON:
 		p.r = newJSON(opts.Out)
 	default:
 		p.r = quietRenderer{out: opts.Out}

@@ -21,6 +21,7 @@ type event struct {
 	Failure *Failure // failure only
 	Summary *Summary // summary only
 	Step    *Step    // queued only: the task is a component's step
+	Raw     []byte   // buildkit only: BuildKit's status message, JSON
 }
 
 // outcome says how a finished task ended: "built in 3.2s", "failed in
