@@ -25,3 +25,19 @@ func TestLoadFileNamesItsFile(t *testing.T) {
 		t.Error("a missing file loaded")
 	}
 }
+
+// TestEnvInterpolation: .env values expand variables as Compose's do, from
+// the lines above and the environment; single quotes keep them as written.
+func TestEnvInterpolation(t *testing.T) {
+	t.Setenv("UX_FROM_ENV", "env")
+	var e Env
+	err := parseEnv([]byte("A=1\nB=${A}-x\nC='${A}'\nD=\"$$A\"\nE=${UX_NOPE:-d}\nF=$UX_NOPE\nG=${UX_FROM_ENV}/$A\n"), ".env", &e)
+	if err == nil || err.Error() != ".env:6: F: variable UX_NOPE is not set (define it in .env or the environment, or write ${UX_NOPE:-default})" {
+		t.Errorf("error = %v", err)
+	}
+	for k, want := range map[string]string{"B": "1-x", "C": "${A}", "D": "$A", "E": "d", "G": "env/1"} {
+		if got := e.Values[k]; got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+}
