@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +27,7 @@ type buildOptions struct {
 	keepGoing bool
 	noCache   bool
 	push      bool
+	load      bool
 	engine    string
 	progress  string
 	report    string
@@ -88,6 +90,7 @@ log is kept in .dockyard/logs/.`,
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
 	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
+	f.BoolVar(&opts.load, "load", false, "load each image into the Docker engine as soon as it is ready, when another engine builds")
 	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker or embedded (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
 	f.StringVar(&opts.report, "report", "", "write a JSON report of the run to this file")
@@ -102,11 +105,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if err != nil {
 		return err
 	}
-	engineName := opts.engine
-	if engineName == "" {
-		engineName = p.Config.Engine
-	}
-	eng, why, err := opts.openEngine(ctx, engineName)
+	eng, why, err := opts.openEngine(ctx, cmp.Or(opts.engine, p.Config.Engine))
 	if err != nil {
 		return err
 	}
@@ -115,13 +114,11 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if err != nil {
 		return err
 	}
-	var push *buildPush
-	if opts.push {
-		if push, err = newBuildPush(p, pl, opts.images, eng, opts.stdout); err != nil {
-			return err
-		}
+	sh, err := opts.shipping(ctx, p, pl, eng)
+	if err != nil {
+		return err
 	}
-
+	defer sh.close()
 	ws, err := workspace.Open(p.Root)
 	if err != nil {
 		return err
@@ -139,26 +136,27 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if note := plan.LeftOutNote(p); note != "" {
 		prog.Message("note: %s", note)
 	}
-
-	jobs := defaultJobs(opts.jobs, p.Config)
 	rep := report.New(p.Root, eng.Name(), started, build.Images(pl))
 	rep.EngineReason = why
 	r := &build.Runner{
-		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep,
-		Options: build.Options{Jobs: jobs, KeepGoing: opts.keepGoing, NoCache: opts.noCache},
+		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep, Incremental: inc,
+		Options:    build.Options{Jobs: defaultJobs(opts.jobs, p.Config), KeepGoing: opts.keepGoing, NoCache: opts.noCache},
+		AfterBuild: sh.after(prog, rep),
 	}
-	r.Incremental = inc
-	if push != nil {
-		r.AfterBuild = push.hook(prog, rep)
-	}
-	runErr := r.Run(ctx)
+	return opts.finish(ctx, r, r.Run(ctx))
+}
+
+// finish ends a run: the workspace cleaned, each failure shown once, the
+// summary, the results on stdout and the report written.
+func (opts *buildOptions) finish(ctx context.Context, r *build.Runner, runErr error) error {
 	if len(r.Failures) > 0 && ctx.Err() == nil {
 		// Each failure was shown in full: the error only names them.
 		runErr = buildFailed(r.Failures, runErr)
 	}
-	if cerr := ws.Close(); cerr != nil {
+	if cerr := r.Workspace.Close(); cerr != nil {
 		runErr = errors.Join(runErr, fmt.Errorf("cleaning up: %w", cerr))
 	}
+	rep, prog := r.Report, r.Progress
 	rep.Finish(time.Now(), runStatus(ctx, runErr), runErr)
 	showFailures(r.Failures, prog)
 	prog.Summary(summary(rep))
