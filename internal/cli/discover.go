@@ -80,6 +80,7 @@ func (g *globals) resolveRoot() error {
 		return nil
 	}
 	g.resolved = true
+	g.start, _ = filepath.Abs(g.dir)
 	if g.file != "" {
 		abs, err := filepath.Abs(g.file)
 		if err != nil {

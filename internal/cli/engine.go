@@ -63,6 +63,9 @@ func (g *globals) openEngine(ctx context.Context, name string) (engine.Engine, s
 	if err != nil {
 		return nil, "", err
 	}
+	if c.dockerErr != nil {
+		g.debugf("the Docker engine: %v", c.dockerErr)
+	}
 	if c.name == "docker" {
 		e, err := openDocker(ctx)
 		if err != nil {

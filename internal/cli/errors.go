@@ -32,6 +32,18 @@ func (g *globals) printError(err error, code int) {
 	if hint != "" {
 		fmt.Fprintf(g.stderr, "hint: %s\n", hint)
 	}
+	if f, ok := errors.AsType[*failedError](err); ok && f.err != nil {
+		for _, line := range strings.Split(f.err.Error(), "\n") {
+			g.debugf("%s", line)
+		}
+	}
+}
+
+// debugf prints, with -v, a line on how dockyard decided.
+func (g *globals) debugf(format string, args ...any) {
+	if g.debug {
+		g.notef("debug: "+format, args...)
+	}
 }
 
 // notef prints a note of dockyard's own on stderr before any progress

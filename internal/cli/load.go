@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,6 +62,7 @@ func (g *globals) loadConfig() (*config.Config, error) {
 	if err != nil {
 		return nil, &usageError{err}
 	}
+	g.debugf("repository root %s (looked from %s); project file %s", g.dir, g.start, cmp.Or(cfg.File, "none"))
 	if g.paiDir != "" {
 		reg, err := config.LoadPai(g.paiDir)
 		if err != nil {
