@@ -84,6 +84,12 @@ log is kept in .dockyard/logs/.`,
 			return runBuild(cmd.Context(), opts)
 		},
 	}
+	opts.register(cmd)
+	return cmd
+}
+
+// register adds build's flags to cmd.
+func (opts *buildOptions) register(cmd *cobra.Command) {
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
 	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp)
@@ -96,7 +102,6 @@ log is kept in .dockyard/logs/.`,
 	f.StringVar(&opts.report, "report", "", "write a JSON report of the run to this file")
 	f.StringVar(&opts.metadata, "metadata-file", "", "buildx's name for --report: the report, with the digest pushed to each reference")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "build nothing: show the plan, as dockyard plan does")
-	return cmd
 }
 
 func runBuild(ctx context.Context, opts *buildOptions) error {
