@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"github.com/google/renameio/v2"
 )
 
 // SchemaVersion is the version of the report's JSON form.
@@ -131,7 +129,7 @@ func (r *Report) WriteFile(path string) error {
 		return err
 	}
 	// Made as any new file of the user's (0666 less the umask).
-	if err := renameio.WriteFile(path, append(data, '\n'), 0o666); err != nil {
+	if err := writeFile(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	return nil

@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/renameio/v2"
 	"github.com/klauspost/pgzip"
 )
 
@@ -41,15 +40,15 @@ func Write(path, format string, entries []Entry) error {
 	}
 	// Made as any new file of the user's (0666 less the umask), in place
 	// of path only once whole.
-	pf, err := renameio.NewPendingFile(path, renameio.WithPermissions(0o666))
+	f, commit, cleanup, err := pending(path)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	defer pf.Cleanup()
-	if err := writeTo(pf.File, strings.HasSuffix(path, ".gz"), func(w io.Writer) error { return write(w, entries) }); err != nil {
+	defer cleanup()
+	if err := writeTo(f, strings.HasSuffix(path, ".gz"), func(w io.Writer) error { return write(w, entries) }); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := pf.CloseAtomicallyReplace(); err != nil {
+	if err := commit(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
