@@ -200,7 +200,7 @@ one() {
 	local dir=$work/$label
 	"$work/gen" -images "$images" -components "$components" -seed "$seed" -hooks "$hooks" \
 		-run-work "$run_work" -prefix "$prefix" -o "$dir/repo" 2>>"$work/gen.log"
-	"$dockyard" plan -o json -C "$dir/repo" >"$dir/plan.json"
+	"$dockyard" plan --format json -C "$dir/repo" >"$dir/plan.json"
 	wait_quiet
 	local b0 t0 b1 t1 e0 e1 c0 c1 start end rc=0
 	read -r b0 t0 < <(machine_cpu)

@@ -106,7 +106,7 @@ small=$work/small
 generate "$pai" "$images" "$components" >/dev/null
 shape=$(generate "$small" "$images" "$components")
 log "small: $shape; first builds"
-"$dockyard" plan -o json -C "$pai" >"$work/plan.json"
+"$dockyard" plan --format json -C "$pai" >"$work/plan.json"
 pai_build() { env DOCKER="$cli" DOCKER_BUILDKIT=1 LOG_DIR="$work/pai-logs" bash "$here/pai_build.sh" -p "$work/plan.json" -C "$pai"; }
 pai_build >"$work/pai-first.log" 2>&1 || die "the baseline's first build failed: $work/pai-first.log"
 (cd "$small" && DOCKER_BUILDKIT=1 "$dockyard" build --progress plain >"$work/first.log" 2>&1) ||
@@ -155,7 +155,7 @@ if [[ $big == 1 ]]; then
 	head=$("$dockyard" plan -C "$large" 2>/dev/null | sed -n 1p)
 	plan_ms=() build_ms=()
 	for r in $(seq "$runs"); do
-		plan_ms+=("$(ms "$dockyard" plan -C "$large" -o json)")
+		plan_ms+=("$(ms "$dockyard" plan -C "$large" --format json)")
 		build_ms+=("$(ms "$dockyard" build -C "$large" --progress quiet)")
 		log "run $r: plan ${plan_ms[-1]} ms, build ${build_ms[-1]} ms"
 	done
@@ -168,7 +168,7 @@ if [[ $big == 1 ]]; then
 
 | no-op | median of $runs | runs | target |
 |---|---|---|---|
-| \`dockyard plan -o json\`, warm stat cache | ${plan_med} ms | $(join "${plan_ms[@]}") ms | < ${target_plan_ms} ms: ${plan_ok} |
+| \`dockyard plan --format json\`, warm stat cache | ${plan_med} ms | $(join "${plan_ms[@]}") ms | < ${target_plan_ms} ms: ${plan_ok} |
 | \`dockyard build\` | ${build_med} ms | $(join "${build_ms[@]}") ms | |
 
 Repository: $shape. Plan: $head.

@@ -15,7 +15,7 @@
 #
 #   bash bench/pai_build.sh [--no-cache] -p PLAN.json -C REPO
 #
-# The order is that of PLAN.json, the output of `dockyard plan -o json -C
+# The order is that of PLAN.json, the output of `dockyard plan --format json -C
 # REPO`: components in the order their first image appears (a topological
 # order of the components, which pai's Kahn sort also yields), their images in
 # plan order. Each image gets the refs the plan lists (its bare name and the

@@ -29,7 +29,7 @@ log "generating $images images in $components components"
 (cd "$repo" && go run ./bench/gen -images "$images" -components "$components" -o "$work/repo")
 
 dockyard=$work/dockyard
-cmd=("$dockyard" plan -o json -C "$work/repo")
+cmd=("$dockyard" plan --format json -C "$work/repo")
 
 # One run to check the plan and warm the page cache.
 "$dockyard" plan -C "$work/repo" >"$work/plan.txt"
@@ -84,7 +84,7 @@ time_ok=$(verdict "$median_ms" "$target_ms")
 rss_ok=$(verdict "$rss_mb" "$target_mb")
 
 cat <<EOF
-## dockyard plan -o json, $images images in $components components
+## dockyard plan --format json, $images images in $components components
 
 | measure | value | target | result |
 |---|---|---|---|

@@ -4,9 +4,10 @@
 # engine answers. It is idempotent, non-interactive, and stops nothing.
 set -euo pipefail
 
+# chromium: the HTML plan is checked in a headless browser.
 # gcc: the embedded engine's storage library uses cgo. The -dev packages let
 # a plain "go build" without the Makefile's build tags compile buildah too.
-packages=(docker.io docker-registry busybox-static apache2-utils gcc libc6-dev make
+packages=(docker.io docker-registry busybox-static apache2-utils gcc libc6-dev make chromium
 	libgpgme-dev libbtrfs-dev libdevmapper-dev)
 dockerd_log=/var/log/dockyard-dockerd.log
 

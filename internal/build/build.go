@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 
@@ -114,8 +115,11 @@ func (r *Runner) Run(ctx context.Context) error {
 	var list []sched.Task
 	for _, t := range tasks {
 		list = append(list, sched.Task{ID: t.id, Deps: t.deps})
-		if t.visible() {
-			r.Progress.Queued(t.id)
+		switch {
+		case t.image != nil:
+			r.Progress.Queued(t.id, r.visibleDeps(t)...)
+		case t.visible():
+			r.Progress.QueuedStep(t.id, t.component.Name, t.what(), r.visibleDeps(t)...)
 		}
 	}
 	outcomes, runErr := sched.Run(ctx, list, sched.Options{
@@ -150,8 +154,14 @@ func (r *Runner) done(o sched.Outcome) {
 	if t.upToDate && o.Status == sched.Succeeded {
 		status = report.UpToDate
 	}
+	// A task that did not run says which failure stopped it, in a few
+	// words: the failure itself is shown once, with its own task.
+	reason := o.Err
+	if fe, ok := errors.AsType[*sched.FailedError](o.Err); ok && o.Status != sched.Failed {
+		reason = errors.New(fe.Short())
+	}
 	if t.visible() {
-		r.Progress.Finished(o.ID, status, o.Err)
+		r.Progress.Finished(o.ID, status, reason)
 	}
 	if t.image == nil {
 		return
@@ -165,11 +175,26 @@ func (r *Runner) done(o sched.Outcome) {
 			return // a platform's build failed
 		}
 		im.Status = status
-		if o.Err != nil {
-			im.Reason = firstLine(o.Err.Error())
+		if reason != nil {
+			im.Reason = firstLine(reason.Error())
 		}
 		im.Log = r.Progress.LogPath(o.ID)
 	})
+}
+
+// visibleDeps are the tasks t waits for that progress shows: a step the
+// view leaves out stands for its own dependencies.
+func (r *Runner) visibleDeps(t *task) []string {
+	var out []string
+	for _, d := range t.deps {
+		if dt := r.tasks[d]; dt.visible() {
+			out = append(out, d)
+		} else {
+			out = append(out, r.visibleDeps(dt)...)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // claims are the paths the run's steps will create: none may exist yet.

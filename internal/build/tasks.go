@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strings"
 
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -137,6 +138,23 @@ func (t *task) visible() bool {
 		return c.PreHook != "" || len(c.Deps) > 0
 	}
 	return c.PostHook != ""
+}
+
+// what says what a component's step does, as the progress view shows it:
+// "dependency copies, build-pre.sh", "build-post.sh".
+func (t *task) what() string {
+	c := t.component
+	if t.id == postID(c.Name) {
+		return path.Base(c.PostHook)
+	}
+	var parts []string
+	if len(c.Deps) > 0 {
+		parts = append(parts, "dependency copies")
+	}
+	if c.PreHook != "" {
+		parts = append(parts, path.Base(c.PreHook))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (t *task) hasHooks() bool {

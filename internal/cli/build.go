@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -18,26 +17,24 @@ import (
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/report"
-	"github.com/dockyard-build/dockyard/internal/sched"
 	"github.com/dockyard-build/dockyard/internal/workspace"
 	"github.com/spf13/cobra"
 )
 
-// failureTail is how many lines of a failed task's log are shown.
-const failureTail = 20
-
 type buildOptions struct {
 	*globals
 	selectOptions
-	jobs       int
-	keepGoing  bool
-	noCache    bool
-	rerunHooks bool
-	push       bool
-	engine     string
-	progress   string
-	report     string
-	platforms  []string
+	jobs      int
+	keepGoing bool
+	noCache   bool
+	rerun     bool
+	push      bool
+	load      bool
+	engine    string
+	progress  string
+	report    string
+	metadata  string
+	dryRun    bool
 }
 
 func newBuildCmd(g *globals, runF func(context.Context, *buildOptions) error) *cobra.Command {
@@ -47,9 +44,9 @@ func newBuildCmd(g *globals, runF func(context.Context, *buildOptions) error) *c
 		Short: "Build the images in dependency order, in parallel",
 		Long: `build builds the planned images through a container engine. Each image waits
 for its parents, then takes one of -j slots. A component's steps run around its
-images: its component.dep folders are copied into dependency/<dep>, then
+images: its component.dep folders are copied into dependency/DEP, then
 build/build-pre.sh runs, the images build, build/build-post.sh runs, and what
-the component left in generated/ is kept under .dockyard/artifacts/<component>.
+the component left in generated/ is kept under .dockyard/artifacts/COMPONENT.
 dockyard removes only what it created, also after a failure or Ctrl-C.
 
 An image whose input key (Dockerfile, build args, platform, the context files
@@ -63,6 +60,8 @@ log is kept in .dockyard/logs/.`,
 		Example: `  dockyard build
   dockyard build -s rest-server -j 4 --progress plain
   dockyard build --keep-going --report build-report.json
+  dockyard build --push --metadata-file metadata.json -t '{git}'
+  dockyard build --dry-run -s rest-server
   dockyard build --since origin/main
   dockyard build -c ./cluster-config --variant k8s`,
 		Args: cobra.NoArgs,
@@ -73,27 +72,39 @@ log is kept in .dockyard/logs/.`,
 			if opts.jobs < 0 {
 				return usageErrorf("-j must be at least 1")
 			}
-			if err := checkReport(opts.report); err != nil {
-				return err
+			for flag, path := range map[string]string{"--report": opts.report, "--metadata-file": opts.metadata} {
+				if err := checkReport(flag, path); err != nil {
+					return err
+				}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
+			if opts.dryRun {
+				return runPlan(cmd.Context(), &planOptions{globals: g, selectOptions: opts.selectOptions, format: "text"})
+			}
 			return runBuild(cmd.Context(), opts)
 		},
 	}
+	opts.register(cmd)
+	return cmd
+}
+
+// register adds build's flags to cmd.
+func (opts *buildOptions) register(cmd *cobra.Command) {
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
-	f.IntVarP(&opts.jobs, "jobs", "j", 0, "images built at once (default: jobs from dockyard.yaml, else the number of CPUs plus one)")
+	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp)
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
-	f.BoolVar(&opts.rerunHooks, "rerun-hooks", false, "run every component's copies and hooks, even those whose inputs did not change")
 	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
+	f.BoolVar(&opts.load, "load", false, "load each image into the Docker engine as soon as it is ready, when another engine builds")
+	f.BoolVar(&opts.rerun, "rerun-hooks", false, "run every component's copies and hooks, even those whose inputs did not change")
 	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
 	f.StringVar(&opts.report, "report", "", "write a JSON report of the run to this file")
-	f.StringSliceVar(&opts.platforms, "platform", nil, "build every image for these platforms (os/arch[/variant], comma-separated), in place of platforms from dockyard.yaml")
-	return cmd
+	f.StringVar(&opts.metadata, "metadata-file", "", "buildx's name for --report: the report, with the digest pushed to each reference")
+	f.BoolVar(&opts.dryRun, "dry-run", false, "build nothing: show the plan, as dockyard plan does")
 }
 
 func runBuild(ctx context.Context, opts *buildOptions) error {
@@ -102,14 +113,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := setPlatforms(pl, opts.platforms); err != nil {
-		return err
-	}
-	engineName := opts.engine
-	if engineName == "" {
-		engineName = p.Config.Engine
-	}
-	eng, why, err := opts.openEngine(ctx, engineName)
+	eng, why, err := opts.openEngine(ctx, cmp.Or(opts.engine, p.Config.Engine))
 	if err != nil {
 		return err
 	}
@@ -121,13 +125,11 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if err != nil {
 		return err
 	}
-	var push *buildPush
-	if opts.push {
-		if push, err = newBuildPush(p, pl, opts.images, eng, opts.stdout); err != nil {
-			return err
-		}
+	sh, err := opts.shipping(ctx, p, pl, eng)
+	if err != nil {
+		return err
 	}
-
+	defer sh.close()
 	ws, err := workspace.Open(p.Root)
 	if err != nil {
 		return err
@@ -143,35 +145,34 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if note := plan.LeftOutNote(p); note != "" {
 		prog.Message("note: %s", note)
 	}
-
-	jobs := opts.jobs
-	if jobs == 0 {
-		jobs = p.Config.Jobs
-	}
-	if jobs == 0 {
-		// One more than the cores: a build in its context upload or layer
-		// export leaves a core idle otherwise (docs/benchmarks.md, -j sweep).
-		jobs = runtime.NumCPU() + 1
-	}
 	rep := report.New(p.Root, eng.Name(), started, build.Images(pl))
 	rep.EngineReason = why
 	r := &build.Runner{
-		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep,
-		Options: build.Options{Jobs: jobs, KeepGoing: opts.keepGoing, NoCache: opts.noCache, RerunHooks: opts.rerunHooks},
-		Auth:    keychain(p.Config),
+		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep, Incremental: inc,
+		Options:    build.Options{Jobs: defaultJobs(opts.jobs, p.Config), KeepGoing: opts.keepGoing, NoCache: opts.noCache, RerunHooks: opts.rerun},
+		AfterBuild: sh.after(prog, rep), AfterIndex: sh.index(prog, rep),
+		Auth: keychain(p.Config),
 	}
-	r.Incremental = inc
-	if push != nil {
-		r.AfterBuild, r.AfterIndex = push.hook(prog, rep), push.indexHook(prog, rep)
+	return opts.finish(ctx, r, r.Run(ctx))
+}
+
+// finish ends a run: the workspace cleaned, each failure shown once, the
+// summary, the results on stdout and the report written.
+func (opts *buildOptions) finish(ctx context.Context, r *build.Runner, runErr error) error {
+	if len(r.Failures) > 0 && ctx.Err() == nil {
+		// Each failure was shown in full: the error only names them.
+		runErr = buildFailed(r.Failures, runErr)
 	}
-	runErr := r.Run(ctx)
-	if cerr := ws.Close(); cerr != nil {
+	if cerr := r.Workspace.Close(); cerr != nil {
 		runErr = errors.Join(runErr, fmt.Errorf("cleaning up: %w", cerr))
 	}
+	rep, prog := r.Report, r.Progress
+	rep.Finish(time.Now(), runStatus(ctx, runErr), runErr)
+	showFailures(r.Failures, prog)
+	prog.Summary(summary(rep))
 	prog.Close()
-	showFailures(opts, r.Failures, prog)
 	showResults(opts, rep)
-	return finishReport(ctx, opts, rep, runErr, engine.UnconfirmedStops(eng))
+	return finishReport(ctx, opts, rep, runErr, engine.UnconfirmedStops(r.Engine))
 }
 
 // showRecovery says what Open did with what an interrupted run left.
@@ -187,20 +188,32 @@ func showRecovery(ws *workspace.Workspace, prog *progress.Progress) {
 	}
 }
 
-// finishReport writes the report, also when the run failed, and turns the
-// run's error into the command's; stopErr names the canceled builds that
-// the engine did not confirm stopped.
-func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, runErr, stopErr error) error {
-	status := "succeeded"
+// runStatus is the run's status in the report.
+func runStatus(ctx context.Context, runErr error) string {
 	switch {
 	case ctx.Err() != nil:
-		status = "interrupted"
+		return "interrupted"
 	case runErr != nil:
-		status = "failed"
+		return "failed"
 	}
-	rep.Finish(time.Now(), status, runErr)
-	if opts.report != "" {
-		if err := rep.WriteFile(opts.report); err != nil {
+	return "succeeded"
+}
+
+// summary is the progress view's last line: the images by status.
+func summary(rep *report.Report) progress.Summary {
+	t := rep.Totals
+	return progress.Summary{Images: t.Images, Built: t.Built, UpToDate: t.UpToDate, Failed: t.Failed,
+		Skipped: t.Skipped, Canceled: t.Canceled, Seconds: rep.Seconds}
+}
+
+// finishReport writes the report, also when the run failed, and turns the
+// run's error into the command's.
+func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, runErr, stopErr error) error {
+	for _, path := range []string{opts.report, opts.metadata} {
+		if path == "" {
+			continue
+		}
+		if err := rep.WriteFile(path); err != nil {
 			return errors.Join(runErr, err)
 		}
 	}
@@ -212,26 +225,22 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted; the source tree is as it was")
 	case errors.As(runErr, &missing):
-		return &hintError{&usageError{fmt.Errorf("build failed: %w", runErr)},
+		return &hintError{&usageError{failed(runErr)},
 			"make the context first (run the script that fills it), then build again"}
 	case errors.As(runErr, &conflict):
 		return &usageError{runErr}
 	case runErr != nil:
-		return fmt.Errorf("build failed: %w", errors.Join(runErr, stopErr))
+		return failed(errors.Join(runErr, stopErr))
 	}
 	return nil
 }
 
-// showFailures prints each failed task's last log lines and log path.
-func showFailures(opts *buildOptions, failures []sched.Outcome, prog *progress.Progress) {
-	for _, f := range failures {
-		msg, _, _ := strings.Cut(f.Err.Error(), "\n")
-		fmt.Fprintf(opts.stderr, "\n%s failed: %s\n", f.ID, msg)
-		for _, line := range prog.Tail(f.ID, failureTail) {
-			fmt.Fprintf(opts.stderr, "  | %s\n", line)
-		}
-		fmt.Fprintf(opts.stderr, "  full log: %s\n", prog.LogPath(f.ID))
+// failed says the build failed, once.
+func failed(err error) error {
+	if errors.As(err, new(*failedError)) {
+		return err
 	}
+	return fmt.Errorf("build failed: %w", err)
 }
 
 // showResults prints what each image became: its status, short ID (as
@@ -247,10 +256,6 @@ func showResults(opts *buildOptions, rep *report.Report) {
 			id = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", im.Name, im.Status, id, strings.Join(im.Refs, ","))
-		for _, p := range im.Platforms {
-			// No tabs: the digests do not widen the table's columns.
-			fmt.Fprintf(tw, "  %s %s %s\n", p.Platform, p.Status, cmp.Or(p.ID, "-"))
-		}
 	}
 	tw.Flush()
 }
@@ -263,22 +268,22 @@ func plural(n int, word string) string {
 }
 
 // checkReport makes sure, before anything is built, that the report can
-// be written where --report says: a file in a folder that exists and
-// takes new files. The check leaves nothing behind.
-func checkReport(path string) error {
+// be written where flag says: a file in a folder that exists and takes new
+// files. The check leaves nothing behind.
+func checkReport(flag, path string) error {
 	if path == "" {
 		return nil
 	}
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return usageErrorf("--report %s is a folder; name the file to write", path)
+		return usageErrorf("%s %s is a folder; name the file to write", flag, path)
 	}
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return usageErrorf("--report %s: folder %s does not exist", path, dir)
+		return usageErrorf("%s %s: folder %s does not exist", flag, path, dir)
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return usageErrorf("--report %s: cannot write there: %v", path, err)
+		return usageErrorf("%s %s: cannot write there: %v", flag, path, err)
 	}
 	f.Close()
 	return os.Remove(f.Name())

@@ -25,7 +25,8 @@ type buildPush struct {
 	pusher *publish.Pusher
 	stdout io.Writer
 	skip   map[string]bool // images of tiers that are not pushed
-	mu     sync.Mutex      // serializes stdout lines
+	mu     sync.Mutex      // serializes stdout lines; guards prog
+	prog   *progress.Progress
 }
 
 // newBuildPush checks, before anything is built, that every image to push
@@ -48,17 +49,33 @@ func newBuildPush(p *project.Project, pl *plan.Plan, named []string, eng engine.
 	if err != nil {
 		return nil, err
 	}
-	pusher, err := newPusher(p.Config)
+	b := &buildPush{stdout: stdout, skip: skip}
+	pusher, err := newPusher(p.Config, b.retried)
 	if err != nil {
 		return nil, err
 	}
-	return &buildPush{src: src, pusher: pusher, stdout: stdout, skip: skip}, nil
+	b.src, b.pusher = src, pusher
+	return b, nil
+}
+
+// retried tells the progress view of a registry request that will be
+// tried again, once the view exists.
+func (b *buildPush) retried(host string, err error) {
+	b.mu.Lock()
+	prog := b.prog
+	b.mu.Unlock()
+	if prog != nil {
+		prog.Message("%s", retryNote(host, err))
+	}
 }
 
 // hook is the runner's AfterBuild: it pushes the image just built, prints
 // each reference as REF@DIGEST, logs it in the image's log and counts the
 // time in the report's "push" phase.
 func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, engine.Result) error {
+	b.mu.Lock()
+	b.prog = prog
+	b.mu.Unlock()
 	return func(ctx context.Context, im *plan.Image, res engine.Result) error {
 		if b.skip[im.Name] {
 			return nil
@@ -76,7 +93,7 @@ func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(conte
 			return fmt.Errorf("pushing %s: %w", im.Name, err)
 		}
 		pushed, err := b.pusher.Push(ctx, img, pushRefs(im))
-		return b.done(prog, im.Name, pushed, err)
+		return b.done(prog, rep, im.Name, pushed, err)
 	}
 }
 
@@ -100,13 +117,13 @@ func (b *buildPush) indexHook(prog *progress.Progress, rep *report.Report) func(
 			ids = append(ids, p.ID)
 		}
 		pushed, err := pushIndex(ctx, b.pusher, b.src, publish.Job{Image: im.Name, Refs: pushRefs(im)}, ids)
-		return b.done(prog, im.Name, pushed, err)
+		return b.done(prog, rep, im.Name, pushed, err)
 	}
 }
 
 // done prints and logs what a push pushed, and names the image in its
 // error.
-func (b *buildPush) done(prog *progress.Progress, image string, pushed []publish.Pushed, err error) error {
+func (b *buildPush) done(prog *progress.Progress, rep *report.Report, image string, pushed []publish.Pushed, err error) error {
 	log := prog.Log(image)
 	defer log.Close()
 	b.mu.Lock()
@@ -115,6 +132,11 @@ func (b *buildPush) done(prog *progress.Progress, image string, pushed []publish
 		fmt.Fprintf(log, "pushed %s\n", p)
 	}
 	b.mu.Unlock()
+	rep.Update(image, func(ri *report.Image) {
+		for _, p := range pushed {
+			ri.Pushed = append(ri.Pushed, p.String())
+		}
+	})
 	if err != nil {
 		return fmt.Errorf("pushing %s: %w", image, err)
 	}

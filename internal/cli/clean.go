@@ -25,6 +25,9 @@ their mounts and the processes still running in them.`,
   dockyard clean -C path/to/repo`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := g.resolveRoot(); err != nil {
+				return err
+			}
 			if err := checkDotDir(g.dir); err != nil {
 				return err
 			}

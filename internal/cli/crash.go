@@ -62,7 +62,7 @@ func (g *globals) reportBug(what string, stack []byte) {
 	if path, err := g.writeCrashLog(what, stack); err == nil {
 		where = "log: " + path
 	}
-	fmt.Fprintf(g.stderr, "dockyard: bug: %s (this is a bug in dockyard, please report it; %s)\n", firstLine(what), where)
+	g.printError(fmt.Errorf("bug: %s (this is a bug in dockyard, please report it; %s)", firstLine(what), where), exitBug)
 }
 
 // writeCrashLog keeps a crash's stack in .dockyard/logs of the repository

@@ -52,7 +52,7 @@ func (g *globals) prepareDotDir(root string) error {
 			return err
 		}
 		if moved != nil {
-			fmt.Fprintf(g.stderr, "warning: %s\n", moved)
+			g.notef("warning: %s", moved)
 		}
 	}
 	return nil

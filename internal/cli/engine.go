@@ -5,13 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/moby/moby/client"
 
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -24,11 +21,9 @@ import (
 // dockerPingTimeout bounds how long auto waits for a Docker engine.
 const dockerPingTimeout = 5 * time.Second
 
-// Reasons an engine is chosen, as plan, build and the report give them.
-const (
-	whyRequested = "requested"
-	whyDocker    = "a Docker engine answers"
-)
+// whyRequested is why an engine named by --engine or engine: is chosen,
+// as plan, build and the report say it.
+const whyRequested = "requested"
 
 // engineChoice is an engine chosen for a command, and why.
 type engineChoice struct {
@@ -46,16 +41,19 @@ func chooseEngine(ctx context.Context, name string) (engineChoice, error) {
 	if name != "auto" {
 		return engineChoice{name: name, why: whyRequested}, nil
 	}
+	ep, err := dockerTarget()
+	if err != nil {
+		return engineChoice{}, err
+	}
 	d, err := openDocker(ctx)
 	if err == nil {
 		d.Close()
-		return engineChoice{name: "docker", why: whyDocker}, nil
+		return engineChoice{name: "docker", why: "a Docker engine answers at " + ep.where()}, nil
 	}
 	if ctx.Err() != nil {
 		return engineChoice{}, context.Cause(ctx)
 	}
-	host := cmp.Or(os.Getenv("DOCKER_HOST"), client.DefaultDockerHost)
-	return engineChoice{name: "embedded", why: "no Docker engine answers at " + host, dockerErr: err}, nil
+	return engineChoice{name: "embedded", why: "fell back from docker: no Docker engine answers at " + ep.where(), dockerErr: err}, nil
 }
 
 // openEngine opens the engine a command asked for, as chooseEngine picks
@@ -67,11 +65,14 @@ func (g *globals) openEngine(ctx context.Context, name string) (engine.Engine, s
 	if err != nil {
 		return nil, "", err
 	}
+	if c.dockerErr != nil {
+		g.debugf("the Docker engine: %v", c.dockerErr)
+	}
 	switch c.name {
 	case "docker":
 		e, err := openDocker(ctx)
 		if err != nil {
-			return nil, "", &hintError{err, "start the engine (scripts/setup.sh does it on Debian) or point DOCKER_HOST at one"}
+			return nil, "", &hintError{err, "start Docker (systemctl start docker, or Docker Desktop), choose a running one with docker context use NAME or DOCKER_HOST, or build without it: --engine embedded"}
 		}
 		return e, c.why, nil
 	case "buildkit":
@@ -91,8 +92,13 @@ func (g *globals) openEngine(ctx context.Context, name string) (engine.Engine, s
 	return e, c.why, nil
 }
 
-// openDocker opens the Docker engine and checks that it answers.
+// openDocker opens the Docker engine the docker CLI would use (see
+// dockerTarget) and checks that it answers.
 func openDocker(ctx context.Context) (*docker.Engine, error) {
+	ep, err := dockerTarget()
+	if err != nil {
+		return nil, err
+	}
 	e, err := docker.New(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("opening the docker engine: %w", err)
@@ -102,7 +108,7 @@ func openDocker(ctx context.Context) (*docker.Engine, error) {
 	if err := e.Ping(pctx); err != nil {
 		e.Close()
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
-			err = fmt.Errorf("%w: the docker engine did not answer within %s", engine.ErrUnavailable, dockerPingTimeout)
+			err = fmt.Errorf("%w: the docker engine at %s did not answer within %s", engine.ErrUnavailable, ep.where(), dockerPingTimeout)
 		}
 		return nil, err
 	}
@@ -165,7 +171,7 @@ func planEngine(ctx context.Context, opts *planOptions, name string, pl *plan.Pl
 		return err
 	}
 	pl.Engine, pl.EngineReason = c.name, c.why
-	if opts.output == "text" {
+	if opts.format == "text" {
 		fmt.Fprintf(opts.stderr, "engine: %s (%s)\n", c.name, c.why)
 	}
 	if c.name == "buildkit" && len(opts.workers) > 0 {

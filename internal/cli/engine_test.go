@@ -13,7 +13,7 @@ func TestChooseEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.name != "embedded" || c.why != "no Docker engine answers at unix:///nonexistent/docker.sock" || !errors.Is(c.dockerErr, engine.ErrUnavailable) {
+	if c.name != "embedded" || c.why != "fell back from docker: no Docker engine answers at unix:///nonexistent/docker.sock" || !errors.Is(c.dockerErr, engine.ErrUnavailable) {
 		t.Errorf("auto without a Docker engine = %+v", c)
 	}
 	for _, name := range []string{"docker", "embedded"} {

@@ -27,7 +27,7 @@ func changedImages(ctx context.Context, p *project.Project, ref string) ([]strin
 	if err != nil {
 		return nil, usageErrorf("--since: %w", err)
 	}
-	configs := append([]string{config.FileName}, p.Config.EnvFiles...)
+	configs := append([]string{config.FileName, config.AltFileName}, p.Config.EnvFiles...)
 	changed := []string{}
 	scanner := inputs.NewScanner(p.Root)
 	for _, im := range p.Images {

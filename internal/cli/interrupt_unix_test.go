@@ -48,3 +48,22 @@ func TestSecondInterrupt(t *testing.T) {
 		t.Errorf("stderr = %q", stderr.String())
 	}
 }
+
+// TestHangupCleansUp: SIGHUP, a closed terminal, cancels the context as
+// Ctrl-C does, so that the run cleans up (pins, folders) instead of dying.
+func TestHangupCleansUp(t *testing.T) {
+	var stderr bytes.Buffer
+	ctx, stop := NotifyContext(context.Background(), &stderr, func(int) { t.Error("exited on the first signal") })
+	defer stop()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("SIGHUP did not cancel the context")
+	}
+	if err := context.Cause(ctx); !strings.Contains(err.Error(), "hangup") {
+		t.Errorf("cause %v", err)
+	}
+}

@@ -1,21 +1,32 @@
 package cli
 
 import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
 	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/graph"
 	"github.com/dockyard-build/dockyard/internal/project"
 )
 
 // loadProject reads the configuration (dockyard.yaml, .env, and pai's file
-// with -c), puts the --tag flags in place, and reads the project. Every
+// with -c), puts the --tag and override flags in place, and reads the
+// project. Every
 // error is the user's to fix: exit 2.
-func (g *globals) loadProject(variant string, tags []string) (*project.Project, error) {
+func (g *globals) loadProject(s selectOptions) (*project.Project, error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return nil, err
 	}
-	if err := applyTags(cfg, g.dir, tags); err != nil {
+	if err := applyTags(cfg, g.dir, s.tags); err != nil {
 		return nil, err
 	}
+	if cfg.Overrides, err = s.overrides(); err != nil {
+		return nil, err
+	}
+	asked, variant := s.variant, s.variant
 	if variant == "" {
 		variant = cfg.Variant
 	}
@@ -23,18 +34,35 @@ func (g *globals) loadProject(variant string, tags []string) (*project.Project, 
 	if err != nil {
 		return nil, &usageError{err}
 	}
+	if asked != "" && !slices.Contains(p.Variants(), asked) {
+		return nil, unknownVariant(asked, p.Variants())
+	}
+	if len(p.Images) == 0 {
+		return nil, noImages(p, g.rootFound)
+	}
 	if err := g.prepareDotDir(p.Root); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// loadConfig reads dockyard.yaml and .env, and pai's file with -c.
+// loadConfig finds the repository root, reads its project file and .env,
+// and pai's file with -c.
 func (g *globals) loadConfig() (*config.Config, error) {
-	cfg, err := config.Load(g.dir)
+	if err := g.resolveRoot(); err != nil {
+		return nil, err
+	}
+	var cfg *config.Config
+	var err error
+	if g.configPath != "" {
+		cfg, err = config.LoadFile(g.dir, g.configPath, g.configName)
+	} else {
+		cfg, err = config.Load(g.dir)
+	}
 	if err != nil {
 		return nil, &usageError{err}
 	}
+	g.debugf("repository root %s (looked from %s); project file %s", g.dir, g.start, cmp.Or(cfg.File, "none"))
 	if g.paiDir != "" {
 		reg, err := config.LoadPai(g.paiDir)
 		if err != nil {
@@ -44,4 +72,18 @@ func (g *globals) loadConfig() (*config.Config, error) {
 	}
 	g.setStoreRoot(cfg)
 	return cfg, nil
+}
+
+// unknownVariant is the error for a --variant that no Dockerfile has.
+func unknownVariant(v string, known []string) error {
+	msg := fmt.Sprintf("--variant %s: no Dockerfile has this variant", v)
+	switch s := graph.Suggest(v, known); {
+	case len(s) > 0:
+		msg += fmt.Sprintf(" (did you mean %q?)", s[0])
+	case len(known) > 0:
+		msg += " (the project's variants: " + strings.Join(known, ", ") + ")"
+	default:
+		msg += " (no Dockerfile of the project has a variant)"
+	}
+	return usageErrorf("%s", msg)
 }

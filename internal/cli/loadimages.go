@@ -29,7 +29,7 @@ type loadOptions struct {
 func newLoadCmd(g *globals, runF func(context.Context, *loadOptions) error) *cobra.Command {
 	opts := &loadOptions{globals: g}
 	cmd := &cobra.Command{
-		Use:   "load -i FILE",
+		Use:   "load FILE",
 		Short: "Put every image of an archive into an engine or a registry",
 		Long: `load reads an archive that dockyard save or docker save wrote (docker or OCI
 format, gzip-compressed or not) and puts every image in it, under all its
@@ -37,13 +37,18 @@ references, into the Docker engine, the embedded store, or a registry. Loading
 into a registry (--to HOST[:PORT][/NAMESPACE]) keeps each reference's
 repository path and tag and replaces its registry. Each reference loaded is
 printed (REF@DIGEST for a registry).`,
-		Example: `  dockyard load -i images.tar.gz
-  dockyard load -i images.tar --to embedded
-  dockyard load -i images.tar --to registry.example:5000`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if opts.input == "" {
-				return usageErrorf("-i FILE is required")
+		Example: `  dockyard load images.tar.gz
+  dockyard load images.tar --to embedded
+  dockyard load --input images.tar --to registry.example:5000`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) == 1 && opts.input != "":
+				return usageErrorf("name the archive once: as the argument or with --input")
+			case len(args) == 1:
+				opts.input = args[0]
+			case opts.input == "":
+				return usageErrorf("name the archive to load: dockyard load FILE")
 			}
 			if scheme, _, ok := strings.Cut(opts.to, "://"); ok {
 				return &hintError{usageErrorf("--to %q: a registry is named without %s://", opts.to, scheme),
@@ -59,9 +64,9 @@ printed (REF@DIGEST for a registry).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&opts.input, "input", "i", "", "archive to read")
+	f.StringVar(&opts.input, "input", "", "archive to read (or give it as the argument)")
 	f.StringVar(&opts.to, "to", "", "where to put the images: auto, docker, embedded or a registry (default: engine from dockyard.yaml, else auto)")
-	f.IntVarP(&opts.jobs, "jobs", "j", defaultPushJobs, "images pushed at once into a registry")
+	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp+", into a registry")
 	return cmd
 }
 
@@ -143,7 +148,7 @@ func loadIntoEngine(ctx context.Context, opts *loadOptions, name string, entries
 // loadIntoRegistry pushes each image under its references moved to the
 // registry.
 func loadIntoRegistry(ctx context.Context, opts *loadOptions, cfg *config.Config, registry string, entries []archive.Entry) (int, error) {
-	pusher, err := newPusher(cfg)
+	pusher, err := newPusher(cfg, func(host string, err error) { opts.notef("%s", retryNote(host, err)) })
 	if err != nil {
 		return 0, err
 	}
@@ -158,7 +163,7 @@ func loadIntoRegistry(ctx context.Context, opts *loadOptions, cfg *config.Config
 		jobs = append(jobs, j)
 	}
 	n := 0
-	err = pusher.PushAll(ctx, src, jobs, max(opts.jobs, 1), func(p publish.Pushed) {
+	err = pusher.PushAll(ctx, src, jobs, defaultJobs(opts.jobs, cfg), func(p publish.Pushed) {
 		fmt.Fprintln(opts.stdout, p)
 		n++
 	})

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/docker/go-units"
 	"github.com/spf13/cobra"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -24,7 +25,7 @@ type lsOptions struct {
 	*globals
 	selectOptions
 	engine string
-	output string
+	format string
 	all    bool
 }
 
@@ -42,13 +43,14 @@ of the same name from another checkout or repository is not. --all lists
 every image dockyard built, from any checkout. An image that lost all its
 references to a newer build is not listed unless it is the last build.`,
 		Example: `  dockyard ls
-  dockyard ls --engine embedded -o json
+  dockyard ls --engine embedded --format json
   dockyard ls -s rest-server
   dockyard ls --root /srv/dockyard --all`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !slices.Contains(lsFormats, opts.output) {
-				return usageErrorf("unknown output format %q (want one of %s)", opts.output, strings.Join(lsFormats, ", "))
+			opts.formatAlias(cmd)
+			if !slices.Contains(lsFormats, opts.format) {
+				return usageErrorf("unknown format %q (want one of %s)", opts.format, strings.Join(lsFormats, ", "))
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -59,7 +61,7 @@ references to a newer build is not listed unless it is the last build.`,
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&opts.engine, "engine", "", "engine whose store to list: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
-	f.StringVarP(&opts.output, "output", "o", "text", "output format: "+strings.Join(lsFormats, ", "))
+	registerFormat(cmd, &opts.format, lsFormats)
 	f.BoolVar(&opts.all, "all", false, "list every image dockyard built, not only this repository's")
 	return cmd
 }
@@ -126,7 +128,7 @@ func runLs(ctx context.Context, opts *lsOptions) error {
 	slices.SortFunc(out, func(a, b listed) int {
 		return cmp.Or(cmp.Compare(a.Image, b.Image), b.Created.Compare(a.Created), cmp.Compare(a.ID, b.ID))
 	})
-	if opts.output == "json" {
+	if opts.format == "json" {
 		enc := json.NewEncoder(opts.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(listing{SchemaVersion: lsSchemaVersion, Engine: eng.Name(), Images: out})
@@ -149,18 +151,9 @@ func shortID(id string) string {
 	return hex[:min(12, len(hex))]
 }
 
-// humanSize writes a size in bytes with a decimal unit, as Docker does.
-func humanSize(n int64) string {
-	units := []string{"B", "kB", "MB", "GB", "TB"}
-	f, i := float64(n), 0
-	for f >= 1000 && i < len(units)-1 {
-		f, i = f/1000, i+1
-	}
-	if i == 0 {
-		return fmt.Sprintf("%dB", n)
-	}
-	return fmt.Sprintf("%.3g%s", f, units[i])
-}
+// humanSize writes a size in bytes with a decimal unit, as docker images
+// does.
+func humanSize(n int64) string { return units.HumanSizeWithPrecision(float64(n), 3) }
 
 // ownImages are the images of one checkout: its identity, and the IDs its
 // builds recorded.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -29,25 +28,6 @@ var qemuPlatforms = map[string][]string{
 	"qemu-ppc64le": {"linux/ppc64le"},
 	"qemu-s390x":   {"linux/s390x"},
 	"qemu-riscv64": {"linux/riscv64"},
-}
-
-var platformRE = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
-
-// setPlatforms puts the --platform flag's platforms in place of every
-// image's own.
-func setPlatforms(pl *plan.Plan, list []string) error {
-	if len(list) == 0 {
-		return nil
-	}
-	for _, p := range list {
-		if !platformRE.MatchString(p) {
-			return usageErrorf("--platform: %q is not os/arch[/variant] (e.g. linux/arm64)", p)
-		}
-	}
-	for i := range pl.Images {
-		pl.Images[i].Platforms = list
-	}
-	return nil
 }
 
 // platformLister is an engine that says which platforms it builds for.

@@ -10,9 +10,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// defaultPushJobs is how many images push at once without -j.
-const defaultPushJobs = 4
-
 type pushOptions struct {
 	*globals
 	selectOptions
@@ -25,12 +22,17 @@ func newPushCmd(g *globals, runF func(context.Context, *pushOptions) error) *cob
 	cmd := &cobra.Command{
 		Use:   "push",
 		Short: "Push the built images to their registries",
-		Long: `push reads the project's images from the engine's store, each by the image
-ID this checkout's last build recorded (an image never built here is an
-error, whatever the engine holds under its name), and pushes each to every registry reference it has: registry, then registries of
-dockyard.yaml, with the configured tags. -j images push at once; a blob the
-registry has already is not uploaded again. Failed requests are retried with
-backoff. Each reference pushed is printed as REF@DIGEST.
+		Long: `push pushes the project's images to every registry reference each has:
+registry, then registries of dockyard.yaml, with the configured tags. Without
+-i or -s it pushes every image (but those of a tier with push: false); with
+them, only the images they name: unlike build, the images' parents are not
+pushed along.
+
+Each image is read from the engine's store by the image ID this checkout's
+last build recorded: an image never built here is an error, whatever the
+engine holds under its name. -j images push at once; a blob the registry has
+already is not uploaded again. Failed requests are retried with backoff. Each
+reference pushed is printed as REF@DIGEST.
 
 Credentials come from the docker config (docker login, credential helpers),
 then from the variable password_env names, then from pai's configuration;
@@ -52,7 +54,7 @@ never from the command line.`,
 	}
 	opts.selectOptions.register(cmd)
 	f := cmd.Flags()
-	f.IntVarP(&opts.jobs, "jobs", "j", defaultPushJobs, "images pushed at once")
+	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp)
 	f.StringVar(&opts.engine, "engine", "", "engine whose images to push: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	return cmd
 }
@@ -69,7 +71,7 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 	if err != nil {
 		return err
 	}
-	pusher, err := newPusher(p.Config)
+	pusher, err := newPusher(p.Config, func(host string, err error) { opts.notef("%s", retryNote(host, err)) })
 	if err != nil {
 		return err
 	}
@@ -100,7 +102,7 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 	for i, n := range names {
 		set[n] = imgs[i]
 	}
-	err = pusher.PushAll(ctx, set, single, max(opts.jobs, 1), func(r publish.Pushed) {
+	err = pusher.PushAll(ctx, set, single, defaultJobs(opts.jobs, p.Config), func(r publish.Pushed) {
 		refs++
 		fmt.Fprintln(opts.stdout, r)
 	})

@@ -4,17 +4,15 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dockyard-build/dockyard/internal/config"
-	"github.com/dockyard-build/dockyard/internal/publish"
+	"github.com/dockyard-build/dockyard/internal/progress"
 )
 
 // Exit codes.
@@ -28,11 +26,25 @@ const (
 
 // globals are the options every command shares.
 type globals struct {
-	dir    string // -C: the repository root
+	dir    string // -C: where to look for the repository; then its root
+	dirSet bool   // -C was given
+	file   string // -f: the project file
 	paiDir string // -c: a pai configuration directory
 	root   string // --root, else dockyard.yaml's root: the embedded engine's store
 	stdout io.Writer
 	stderr io.Writer
+	// resolved is set once resolveRoot settled dir; configPath and
+	// configName are the project file when it is not root/dockyard.yaml.
+	resolved, rootFound    bool
+	configPath, configName string
+	// jsonProgress is set when the command's progress is json: its
+	// notes and its error are JSON events too.
+	jsonProgress bool
+	// debug (-v) tells how dockyard decided: the root, the project file,
+	// the Docker endpoint, the whole error.
+	debug bool
+	// start is where the search for the root started (-C, else here).
+	start string
 	// cleanups run when dockyard panics (see atCrash).
 	cleanups []func() error
 
@@ -64,18 +76,14 @@ func (g *globals) execute(ctx context.Context, root *cobra.Command, args []strin
 	if err == nil {
 		return exitOK
 	}
+	err = cobraError(root, err)
 	if p, ok := bugError(err); ok {
 		g.reportBug(err.Error(), p.Stack)
 		return exitBug
 	}
-	for _, line := range strings.Split(err.Error(), "\n") {
-		fmt.Fprintf(g.stderr, "dockyard: %s\n", line)
-	}
-	var h *hintError
-	if errors.As(err, &h) {
-		fmt.Fprintf(g.stderr, "hint: %s\n", h.hint)
-	}
-	return exitCode(ctx, err)
+	code = exitCode(ctx, err)
+	g.printError(err, code)
+	return code
 }
 
 func newRootCmd(g *globals) *cobra.Command {
@@ -90,11 +98,15 @@ builds them in parallel.
 Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 3 a bug in dockyard (a panic), 130 interrupted.`,
 		Example: `  dockyard plan                      # what would be built, parents first
-  dockyard plan -C examples/platform -o dot | dot -Tsvg > graph.svg
+  dockyard plan -C examples/platform --format dot | dot -Tsvg > graph.svg
   dockyard plan -c ./cluster-config -s rest-server`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		PersistentPreRunE: func(*cobra.Command, []string) error {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if f := cmd.Flags().Lookup("progress"); f != nil && progress.IsJSON(f.Value.String()) {
+				g.jsonProgress = true
+			}
+			g.dirSet = cmd.Flags().Changed("dir")
 			fi, err := os.Stat(g.dir)
 			switch {
 			case err != nil:
@@ -105,47 +117,53 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 			return nil
 		},
 	}
-	cmd.PersistentFlags().StringVarP(&g.dir, "dir", "C", ".", "repository root")
+	cmd.PersistentFlags().StringVarP(&g.dir, "dir", "C", ".", "where to look for the repository: this folder, then its parents, as git does")
+	cmd.PersistentFlags().StringVarP(&g.file, "file", "f", "", "project file (default: dockyard.yaml or dockyard.yml at the repository root); its folder is the root unless -C says")
 	cmd.PersistentFlags().StringVarP(&g.paiDir, "config-dir", "c", "", "pai configuration directory holding services-configuration.yaml")
+	cmd.PersistentFlags().BoolVarP(&g.debug, "debug", "v", false, "say how dockyard decided (root, project file, Docker endpoint) and print errors whole")
 	cmd.PersistentFlags().StringVar(&g.root, "root", "", "the embedded engine's image store (default: root from dockyard.yaml, else /var/lib/dockyard for root, $XDG_DATA_HOME/dockyard for others)")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return usageErrorf("%v (see 'dockyard %s --help')", err, c.Name())
+		return usageErrorf("%v (see '%s --help')", err, c.CommandPath())
 	})
+	cmd.SetGlobalNormalizationFunc(normalizeFlag)
+	cmd.Version = versionLine()
+	cmd.SetVersionTemplate("{{.Version}}\n")
+	cmd.SetHelpCommand(newHelpCmd(cmd))
 	cmd.AddCommand(newPlanCmd(g, nil), newBuildCmd(g, nil), newCleanCmd(g), newVersionCmd(g))
 	cmd.AddCommand(newPushCmd(g, nil), newSaveCmd(g, nil), newLoadCmd(g, nil))
 	cmd.AddCommand(newLsCmd(g, nil))
+	g.registerCompletions(cmd)
 	return cmd
 }
 
-// usageError marks a problem with the user's input: flags, configuration,
-// project layout. It exits with exitUsage.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usageErrorf(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
-
-// hintError carries advice printed after the error.
-type hintError struct {
-	err  error
-	hint string
-}
-
-func (e *hintError) Error() string { return e.err.Error() }
-func (e *hintError) Unwrap() error { return e.err }
-
-func exitCode(ctx context.Context, err error) int {
-	var u *usageError
-	var dc *publish.DockerConfigError
-	switch {
-	case ctx.Err() != nil:
-		return exitInterrupted
-	case errors.As(err, &u), errors.As(err, &dc), strings.HasPrefix(err.Error(), "unknown command"),
-		strings.HasPrefix(err.Error(), "unknown flag"), strings.Contains(err.Error(), "accepts "):
-		return exitUsage
+// newHelpCmd is help [COMMAND]: a command that does not exist is an error
+// (exit 2) with a "did you mean", as for the command itself.
+func newHelpCmd(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "help shows the help of a command: what it does, its flags and examples.",
+		RunE: func(_ *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			switch {
+			case err != nil:
+				return err
+			case len(rest) > 0:
+				return fmt.Errorf("unknown command %q for %q", rest[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		},
+		ValidArgsFunction: func(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []cobra.Completion
+			for _, c := range root.Commands() {
+				if c.IsAvailableCommand() {
+					names = append(names, cobra.CompletionWithDesc(c.Name(), c.Short))
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
 	}
-	return exitFailure
 }

@@ -28,7 +28,8 @@ func newSaveCmd(g *globals, runF func(context.Context, *saveOptions) error) *cob
 		Use:   "save -o FILE",
 		Short: "Write many images into one archive, for sites no registry reaches",
 		Long: `save writes the project's images, with all their references, into one file
-that docker load -i FILE accepts (--format docker, the default) or that holds
+(every image without -i or -s; with them, only the images they name, not
+their parents) that docker load -i FILE accepts (--format docker, the default) or that holds
 an OCI image layout (--format oci). A layer several images share is stored
 once. A FILE ending in .gz is gzip-compressed. --with-bases adds the external
 images the project's images start from, so the other site needs nothing else.
@@ -54,6 +55,7 @@ Each saved reference is printed.`,
 	f := cmd.Flags()
 	f.StringVarP(&opts.output, "output", "o", "", "archive to write; gzip when it ends in .gz")
 	f.StringVar(&opts.format, "format", archive.Docker, "archive format: "+strings.Join(archive.Formats, " or "))
+	_ = cmd.RegisterFlagCompletionFunc("format", completeFixed(archive.Formats...))
 	f.BoolVar(&opts.withBases, "with-bases", false, "also save the external base images")
 	f.StringVar(&opts.engine, "engine", "", "engine whose images to save: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	return cmd

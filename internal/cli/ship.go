@@ -212,9 +212,16 @@ func noRegistryRef(image string) error {
 }
 
 // newPusher returns a pusher with the credentials of the docker config and
-// of the configured registries.
-func newPusher(cfg *config.Config) (*publish.Pusher, error) {
-	return publish.New(publish.Options{Keychain: keychain(cfg)})
+// of the configured registries; onRetry is told of each failed request
+// that will be tried again.
+func newPusher(cfg *config.Config, onRetry func(host string, err error)) (*publish.Pusher, error) {
+	return publish.New(publish.Options{Keychain: keychain(cfg), OnRetry: onRetry})
+}
+
+// retryNote says, as it happens, that a registry request failed and will
+// be tried again.
+func retryNote(host string, err error) string {
+	return fmt.Sprintf("warning: registry %s: %s; trying again", host, firstLine(err.Error()))
 }
 
 // batchExporter reads many images at once: the docker engine saves them
@@ -264,6 +271,8 @@ func shipError(ctx context.Context, err error) error {
 	switch {
 	case ctx.Err() != nil:
 		return fmt.Errorf("interrupted: %w", context.Cause(ctx))
+	case errors.As(err, new(*publish.ResolveError)):
+		return &hintError{err, "check the registry's name (registry.domain in dockyard.yaml, or --to) and the machine's DNS"}
 	case errors.Is(err, engine.ErrNotFound):
 		return &hintError{err, "build it first (dockyard build -i IMAGE), or choose the engine that has it with --engine"}
 	case errors.As(err, &auth) && auth.From == "":
@@ -303,9 +312,11 @@ func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag 
 	if name == "" {
 		name = p.Config.Engine
 	}
-	if sh.engine, _, err = g.openEngine(ctx, name); err != nil {
+	var why string
+	if sh.engine, why, err = g.openEngine(ctx, name); err != nil {
 		return nil, err
 	}
+	g.notef("engine: %s (%s)", sh.engine.Name(), why)
 	sh.src, err = exporter(sh.engine)
 	if err == nil {
 		sh.ids, sh.platforms, err = findBuilt(ctx, p, sh.engine, sh.images)

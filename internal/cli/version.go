@@ -17,7 +17,7 @@ func newVersionCmd(g *globals) *cobra.Command {
 		Short: "Print dockyard's version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintf(g.stdout, "dockyard %s %s %s/%s\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			fmt.Fprintln(g.stdout, versionLine())
 			return nil
 		},
 	}
@@ -31,4 +31,9 @@ func versionString() string {
 		return bi.Main.Version
 	}
 	return "dev"
+}
+
+// versionLine is what version and --version print.
+func versionLine() string {
+	return fmt.Sprintf("dockyard %s %s %s/%s", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

@@ -73,6 +73,9 @@ type Config struct {
 	Commit string `yaml:"-"`
 	// Override, set from --tag, replaces the default tags (see TagsFor).
 	Override []string `yaml:"-"`
+	// Overrides, set from --set, --build-arg and --platform, change
+	// images' fields, by image name ("*" for every image).
+	Overrides map[string]*Override `yaml:"-"`
 }
 
 // Hooks tunes when components' hooks run. A hook runs when its inputs

@@ -34,7 +34,10 @@ func (e *Env) set(key, value string) {
 
 // ReadEnvFile reads a .env file: KEY=VALUE lines, blank lines, # comments,
 // an optional "export " prefix, and values in single quotes (taken as is) or
-// double quotes (with \n, \" and \\ escapes). name is used in errors.
+// double quotes (with \n, \" and \\ escapes). Unquoted and double-quoted
+// values expand variables as Compose's .env files do ($VAR, ${VAR},
+// ${VAR:-default}; $$ is a $), from the lines above and the environment;
+// an unset variable without a default is an error. name is used in errors.
 func ReadEnvFile(path, name string, into *Env) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -59,7 +62,10 @@ func parseEnv(data []byte, name string, into *Env) error {
 			ps.add(name, n, "expected KEY=VALUE, got %q", line)
 			continue
 		}
-		v, err := envValue(strings.TrimSpace(value))
+		v, literal, err := envValue(strings.TrimSpace(value))
+		if err == nil && !literal {
+			v, err = interpolate(v, into.lookupOrEnv)
+		}
 		if err != nil {
 			ps.add(name, n, "%s: %v", key, err)
 			continue
@@ -73,20 +79,22 @@ type envError string
 
 func (e envError) Error() string { return string(e) }
 
-func envValue(v string) (string, error) {
+// envValue reads a value: single-quoted ones are literal (no variables
+// expanded, as in Compose), the others are expanded by the caller.
+func envValue(v string) (value string, literal bool, err error) {
 	switch {
 	case strings.HasPrefix(v, "'"):
 		end := strings.Index(v[1:], "'")
 		if end < 0 {
-			return "", envError("unterminated single quote")
+			return "", true, envError("unterminated single quote")
 		}
-		return v[1 : end+1], nil
+		return v[1 : end+1], true, nil
 	case strings.HasPrefix(v, `"`):
 		var b strings.Builder
 		for i := 1; i < len(v); i++ {
 			switch c := v[i]; {
 			case c == '"':
-				return b.String(), nil
+				return b.String(), false, nil
 			case c == '\\' && i+1 < len(v):
 				i++
 				if v[i] == 'n' {
@@ -98,12 +106,21 @@ func envValue(v string) (string, error) {
 				b.WriteByte(c)
 			}
 		}
-		return "", envError("unterminated double quote")
+		return "", false, envError("unterminated double quote")
 	}
 	if i := strings.Index(v, " #"); i >= 0 {
 		v = strings.TrimSpace(v[:i])
 	}
-	return v, nil
+	return v, false, nil
+}
+
+// lookupOrEnv finds a variable for a .env value as Compose does: one set
+// earlier in the .env files, else the environment.
+func (e *Env) lookupOrEnv(key string) (string, bool) {
+	if v, ok := e.Lookup(key); ok {
+		return v, true
+	}
+	return os.LookupEnv(key)
 }
 
 func validName(s string) bool {

@@ -75,7 +75,7 @@ func FuzzParseEnv(f *testing.F) {
 			if !validName(k) {
 				t.Fatalf("accepted the name %q", k)
 			}
-			v := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(e.Values[k])
+			v := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "$", "$$").Replace(e.Values[k])
 			out.WriteString(k + `="` + v + "\"\n")
 		}
 		var again Env

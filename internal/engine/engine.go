@@ -78,6 +78,14 @@ type Engine interface {
 	Close() error
 }
 
+// StatusWriter is a build's logs writer that also takes BuildKit's own
+// status messages (dockyard build --progress rawjson): an engine that has
+// them passes each on, as the JSON of BuildKit's control API
+// StatusResponse, besides writing its lines.
+type StatusWriter interface {
+	WriteStatus(status []byte)
+}
+
 // StepError is a build step's failure with the last lines the step wrote;
 // every engine returns it for a failed instruction.
 type StepError struct {

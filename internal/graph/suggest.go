@@ -3,6 +3,8 @@ package graph
 import (
 	"slices"
 	"strings"
+
+	"github.com/agext/levenshtein"
 )
 
 // maxSuggestions is how many candidates Suggest returns at most.
@@ -22,7 +24,7 @@ func Suggest(name string, candidates []string) []string {
 	var found []match
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := levenshtein(lower, lc)
+		d := levenshtein.Distance(lower, lc, nil)
 		contains := lower != "" && lc != "" && (strings.Contains(lc, lower) || strings.Contains(lower, lc))
 		if d <= limit || contains {
 			found = append(found, match{c, d})
@@ -44,27 +46,4 @@ func Suggest(name string, candidates []string) []string {
 		}
 	}
 	return out
-}
-
-// levenshtein returns the number of rune insertions, deletions and
-// substitutions that turn a into b.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // Formats lists the output formats Write accepts.
-var Formats = []string{"text", "json", "dot", "mermaid"}
+var Formats = []string{"text", "json", "dot", "mermaid", "html"}
 
 // Write renders the plan in one of Formats.
 func (pl *Plan) Write(w io.Writer, format string) error {
@@ -23,6 +23,8 @@ func (pl *Plan) Write(w io.Writer, format string) error {
 		return pl.writeDot(w)
 	case "mermaid":
 		return pl.writeMermaid(w)
+	case "html":
+		return pl.writeHTML(w)
 	}
 	return fmt.Errorf("unknown output format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
@@ -94,42 +96,6 @@ func (pl *Plan) toBuild() (int, bool) {
 		}
 	}
 	return n, known
-}
-
-// writeDot draws parent -> child edges, the direction builds flow.
-func (pl *Plan) writeDot(w io.Writer) error {
-	b := &strings.Builder{}
-	b.WriteString("digraph dockyard {\n  rankdir=LR;\n  node [shape=box];\n")
-	for _, im := range pl.Images {
-		fmt.Fprintf(b, "  %q;\n", im.Name)
-	}
-	for _, im := range pl.Images {
-		for _, p := range im.Parents {
-			fmt.Fprintf(b, "  %q -> %q [label=%q];\n", p.Name, im.Name, p.Via)
-		}
-	}
-	b.WriteString("}\n")
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// writeMermaid gives nodes numbered IDs, since image names may hold
-// characters mermaid reads as syntax.
-func (pl *Plan) writeMermaid(w io.Writer) error {
-	b := &strings.Builder{}
-	b.WriteString("graph LR\n")
-	id := map[string]string{}
-	for i, im := range pl.Images {
-		id[im.Name] = fmt.Sprintf("i%d", i+1)
-		fmt.Fprintf(b, "  %s[\"%s\"]\n", id[im.Name], im.Name)
-	}
-	for _, im := range pl.Images {
-		for _, p := range im.Parents {
-			fmt.Fprintf(b, "  %s -->|%s| %s\n", id[p.Name], p.Via, id[im.Name])
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func plural(n int, word string) string {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -178,6 +179,15 @@ func (w *logWriter) Write(b []byte) (int, error) {
 	w.buf = append(w.buf[:0], rest...)
 	w.p.lines(w.t, lines)
 	return len(b), nil
+}
+
+// WriteStatus takes one of BuildKit's own status messages for the task
+// (engine.StatusWriter): the rawjson mode passes it on as a "buildkit"
+// event; the others have its lines already.
+func (w *logWriter) WriteStatus(status []byte) {
+	if w.p.mode == RawJSON {
+		w.p.emit(event{Type: "buildkit", Task: w.t.name, Raw: slices.Clone(status)})
+	}
 }
 
 func (w *logWriter) Close() error {

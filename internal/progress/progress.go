@@ -24,10 +24,16 @@ const (
 	Plain = "plain" // every line as "[task] line"
 	JSON  = "json"  // one JSON event per line
 	Quiet = "quiet" // nothing
+	// RawJSON is JSON with BuildKit's own status messages as well, where
+	// the engine has them, as buildx's rawjson.
+	RawJSON = "rawjson"
 )
 
 // Modes lists every mode, Auto first.
-var Modes = []string{Auto, TTY, Plain, JSON, Quiet}
+var Modes = []string{Auto, TTY, Plain, JSON, RawJSON, Quiet}
+
+// IsJSON reports whether mode writes JSON events only.
+func IsJSON(mode string) bool { return mode == JSON || mode == RawJSON }
 
 // Options configure New.
 type Options struct {
@@ -84,7 +90,7 @@ func New(opts Options) (*Progress, error) {
 		if isTerminalWriter(opts.Out) && os.Getenv("TERM") != "dumb" {
 			mode = TTY
 		}
-	case TTY, Plain, JSON, Quiet:
+	case TTY, Plain, JSON, RawJSON, Quiet:
 	default:
 		return nil, fmt.Errorf("unknown progress mode %q (want one of %s)", opts.Mode, strings.Join(Modes, ", "))
 	}
@@ -101,15 +107,15 @@ func New(opts Options) (*Progress, error) {
 	}
 	switch mode {
 	case TTY:
-		p.r = newTTY(opts.Out, opts.Now, widthFunc(opts.Out, opts.Width))
+		p.r = newTTY(opts.Out, opts.Now, widthFunc(opts.Out, opts.Width), colorWanted())
 		p.done.Add(1)
 		go p.ticker()
 	case Plain:
 		p.r = plainRenderer{out: opts.Out}
-	case JSON:
+	case JSON, RawJSON:
 		p.r = newJSON(opts.Out)
 	default:
-		p.r = quietRenderer{}
+		p.r = quietRenderer{out: opts.Out}
 	}
 	return p, nil
 }
@@ -161,8 +167,24 @@ func (p *Progress) emitLocked(e event) {
 	p.r.render(e)
 }
 
-// Queued reports that task waits to run.
-func (p *Progress) Queued(task string) { p.emit(event{Type: "queued", Task: task}) }
+// Queued reports that task, an image, waits to run, after the tasks it
+// waits for.
+func (p *Progress) Queued(task string, waitsFor ...string) {
+	p.emit(event{Type: "queued", Task: task, Deps: waitsFor})
+}
+
+// QueuedStep reports that task, a step of a component rather than an
+// image (its hooks, its copies: what), waits to run. The live view shows
+// it under the component's name and counts only images.
+func (p *Progress) QueuedStep(task, component, what string, waitsFor ...string) {
+	p.emit(event{Type: "queued", Task: task, Deps: waitsFor, Step: &Step{Component: component, What: what}})
+}
+
+// Step is a task that is a component's step, not an image.
+type Step struct {
+	Component string `json:"component"`
+	What      string `json:"hook"`
+}
 
 // Started reports that task began; Finished measures its seconds from here.
 func (p *Progress) Started(task string) {
@@ -188,6 +210,13 @@ func (p *Progress) Finished(task, status string, err error) {
 		e.Error = err.Error()
 	}
 	p.emitLocked(e)
+}
+
+// Failure shows, once, why a task failed: the step, its last lines, the
+// error and where the whole log is. The caller reports each failed task's
+// Failure as the run ends, after the task's Finished.
+func (p *Progress) Failure(f Failure) {
+	p.emit(event{Type: "failure", Task: f.Task, Failure: &f})
 }
 
 // Message reports a line of dockyard's own, formatted as by fmt.Sprintf.

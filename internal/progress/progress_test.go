@@ -39,8 +39,9 @@ func script(t *testing.T, p *Progress, c *clock) {
 	t.Helper()
 	p.Message("engine: docker (engine at %s answers)", "unix:///var/run/docker.sock")
 	p.Queued("base")
-	p.Queued("web")
-	p.Queued("x")
+	p.QueuedStep("web:pre", "web", "build-pre.sh")
+	p.Queued("web", "base")
+	p.Queued("x", "web")
 	p.Started("base")
 	w := p.Log("base")
 	io.WriteString(w, "step 1\nst")
@@ -53,12 +54,25 @@ func script(t *testing.T, p *Progress, c *clock) {
 	p.Started("web")
 	c.Add(time.Second)
 	p.Finished("web", "failed", errors.New("exit status 1\nmore detail"))
-	p.Finished("x", "skipped", errors.New("web failed"))
+	p.Finished("x", "skipped", errors.New("parent web failed"))
 	p.Finished("y", "up-to-date", nil)
+	p.Failure(webFailure)
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
 	}
 }
+
+// webFailure is the failure of the script's web.
+var webFailure = Failure{Task: "web", Step: "[2/2] RUN make", Error: "exit code: 2",
+	Lines: []string{"cc: error: no input files"}, Log: "/logs/web.log"}
+
+// webBlock is webFailure for people.
+const webBlock = `
+web failed at [2/2] RUN make
+  | cc: error: no input files
+  error: exit code: 2
+  full log: /logs/web.log
+`
 
 func newTest(t *testing.T, mode string, out io.Writer, c *clock) *Progress {
 	t.Helper()
@@ -80,10 +94,10 @@ func TestPlain(t *testing.T) {
 [base] no newline
 [base] built in 3.2s
 [web] started
-[web] failed in 1.0s: exit status 1
-[x] skipped: web failed
+[web] failed in 1.0s
+[x] skipped: parent web failed
 [y] up-to-date
-`
+` + webBlock
 	if diff := cmp.Diff(want, out.String()); diff != "" {
 		t.Errorf("plain output (-want +got):\n%s", diff)
 	}
@@ -107,21 +121,25 @@ func TestJSON(t *testing.T) {
 		key, _ := m["task"].(string)
 		byKey[m["type"].(string)+" "+key] = m
 	}
-	wantTypes := []string{"message", "queued", "queued", "queued", "started", "log", "log", "log",
-		"finished", "started", "finished", "finished", "finished"}
+	wantTypes := []string{"message", "queued", "queued", "queued", "queued", "started", "log", "log", "log",
+		"finished", "started", "finished", "finished", "finished", "failure"}
 	if diff := cmp.Diff(wantTypes, types); diff != "" {
 		t.Errorf("event types (-want +got):\n%s", diff)
 	}
 	for key, want := range map[string]map[string]any{
 		"message ": {"time": "2026-03-01T12:00:00Z", "type": "message",
 			"line": "engine: docker (engine at unix:///var/run/docker.sock answers)"},
-		"queued x":      {"time": "2026-03-01T12:00:00Z", "type": "queued", "task": "x"},
-		"log base":      {"time": "2026-03-01T12:00:00Z", "type": "log", "task": "base", "line": "no newline"},
-		"finished base": {"time": "2026-03-01T12:00:03.2Z", "type": "finished", "task": "base", "status": "built", "seconds": 3.2},
+		"queued x":       {"time": "2026-03-01T12:00:00Z", "type": "queued", "task": "x", "waitsFor": []any{"web"}},
+		"queued web:pre": {"time": "2026-03-01T12:00:00Z", "type": "queued", "task": "web:pre", "component": "web", "hook": "build-pre.sh"},
+		"log base":       {"time": "2026-03-01T12:00:00Z", "type": "log", "task": "base", "line": "no newline"},
+		"finished base":  {"time": "2026-03-01T12:00:03.2Z", "type": "finished", "task": "base", "status": "built", "seconds": 3.2},
 		"finished web": {"time": "2026-03-01T12:00:04.2Z", "type": "finished", "task": "web", "status": "failed",
-			"seconds": 1.0, "error": "exit status 1\nmore detail"},
+			"seconds": 1.0, "error": "exit status 1"},
 		"finished y": {"time": "2026-03-01T12:00:04.2Z", "type": "finished", "task": "y", "status": "up-to-date"},
+		"failure web": {"time": "2026-03-01T12:00:04.2Z", "type": "failure", "task": "web", "step": "[2/2] RUN make",
+			"error": "exit code: 2", "lines": []any{"cc: error: no input files"}, "log": "/logs/web.log"},
 	} {
+		want["schemaVersion"] = float64(SchemaVersion)
 		if diff := cmp.Diff(want, byKey[key]); diff != "" {
 			t.Errorf("%s (-want +got):\n%s", key, diff)
 		}
@@ -133,8 +151,8 @@ func TestQuiet(t *testing.T) {
 	c := newClock()
 	p := newTest(t, Quiet, &out, c)
 	script(t, p, c)
-	if out.Len() != 0 {
-		t.Errorf("quiet wrote %q", out.String())
+	if out.String() != webBlock {
+		t.Errorf("quiet wrote %q, want only the failure's block", out.String())
 	}
 	got, err := os.ReadFile(p.LogPath("base"))
 	if err != nil {

@@ -1,10 +1,8 @@
 package progress
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"time"
 )
@@ -12,17 +10,22 @@ import (
 // event is one thing that happened, as a renderer sees it.
 type event struct {
 	Time    time.Time
-	Type    string // queued, started, log, finished, message
+	Type    string // queued, started, log, finished, failure, message
 	Task    string
-	Status  string  // finished only
-	Started bool    // finished only: the task had started, so Seconds counts
-	Seconds float64 // finished only
-	Line    string  // log and message
-	Error   string  // finished only
+	Deps    []string // queued only: the tasks it waits for
+	Status  string   // finished only
+	Started bool     // finished only: the task had started, so Seconds counts
+	Seconds float64  // finished only
+	Line    string   // log and message
+	Error   string   // finished only
+	Failure *Failure // failure only
+	Summary *Summary // summary only
+	Step    *Step    // queued only: the task is a component's step
+	Raw     []byte   // buildkit only: BuildKit's status message, JSON
 }
 
-// outcome says how a finished task ended: "built in 3.2s", "failed in 1.0s:
-// <first line of the error>", "skipped: <error>".
+// outcome says how a finished task ended: "built in 3.2s", "failed in
+// 1.0s" (the failure's block tells why), "skipped: parent web failed".
 func outcome(e event) string {
 	s := e.Status
 	if s == "" {
@@ -31,11 +34,15 @@ func outcome(e event) string {
 	if e.Started {
 		s += fmt.Sprintf(" in %.1fs", e.Seconds)
 	}
-	if e.Error != "" {
+	if e.Error != "" && e.Status != statusFailed {
 		s += ": " + firstLine(e.Error)
 	}
 	return s
 }
+
+// statusFailed is the status of a task that failed: its error is shown
+// once, in its failure block.
+const statusFailed = "failed"
 
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
@@ -53,6 +60,10 @@ func (r plainRenderer) render(e event) {
 		fmt.Fprintf(r.out, "[%s] started\n", e.Task)
 	case "finished":
 		fmt.Fprintf(r.out, "[%s] %s\n", e.Task, outcome(e))
+	case "failure":
+		io.WriteString(r.out, e.Failure.text())
+	case "summary":
+		fmt.Fprintln(r.out, e.Summary.text())
 	case "message":
 		fmt.Fprintln(r.out, strings.TrimSuffix(e.Line, "\n"))
 	}
@@ -61,44 +72,14 @@ func (r plainRenderer) render(e event) {
 func (plainRenderer) tick()  {}
 func (plainRenderer) close() {}
 
-// jsonRenderer writes one JSON object per event and line.
-type jsonRenderer struct{ enc *json.Encoder }
+// quietRenderer writes only the failures' blocks.
+type quietRenderer struct{ out io.Writer }
 
-func newJSON(out io.Writer) jsonRenderer {
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
-	return jsonRenderer{enc: enc}
+func (r quietRenderer) render(e event) {
+	if e.Type == "failure" {
+		io.WriteString(r.out, e.Failure.text())
+	}
 }
 
-// jsonEvent is the wire form of an event; empty fields are left out.
-type jsonEvent struct {
-	Time    string  `json:"time"`
-	Type    string  `json:"type"`
-	Task    string  `json:"task,omitempty"`
-	Status  string  `json:"status,omitempty"`
-	Seconds float64 `json:"seconds,omitempty"`
-	Line    string  `json:"line,omitempty"`
-	Error   string  `json:"error,omitempty"`
-}
-
-func (r jsonRenderer) render(e event) {
-	_ = r.enc.Encode(jsonEvent{
-		Time:    e.Time.Format(time.RFC3339Nano),
-		Type:    e.Type,
-		Task:    e.Task,
-		Status:  e.Status,
-		Seconds: math.Round(e.Seconds*1000) / 1000,
-		Line:    e.Line,
-		Error:   e.Error,
-	})
-}
-
-func (jsonRenderer) tick()  {}
-func (jsonRenderer) close() {}
-
-// quietRenderer writes nothing; the caller reports failures itself.
-type quietRenderer struct{}
-
-func (quietRenderer) render(event) {}
-func (quietRenderer) tick()        {}
-func (quietRenderer) close()       {}
+func (quietRenderer) tick()  {}
+func (quietRenderer) close() {}

@@ -1,9 +1,7 @@
-//go:build !(aix || darwin || dragonfly || freebsd || linux || netbsd || openbsd || solaris || zos || windows)
+//go:build !windows
 
 package progress
 
-// isTerminal reports false: Auto picks plain output here.
-func isTerminal(uintptr) bool { return false }
-
-// termWidth returns 0: the default width applies.
-func termWidth(uintptr) int { return 0 }
+// vtConsole reports true: every terminal golang.org/x/term finds here
+// interprets ANSI escape sequences.
+func vtConsole(uintptr) bool { return true }

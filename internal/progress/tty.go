@@ -21,15 +21,19 @@ type ttyRenderer struct {
 	out   io.Writer
 	now   func() time.Time
 	width func() int
+	color bool // colour the marks: a terminal, and NO_COLOR unset
 
-	seen     bool // some task was reported: the block is worth showing
-	waiting  map[string]bool
-	running  []*liveTask // in the order they started
+	seen     bool                // some task was reported: the block is worth showing
+	steps    map[string]*Step    // the tasks that are components' steps, not images
+	waiting  map[string][]string // the tasks each waiting task waits for
+	running  []*liveTask         // in the order they started
 	done     int
 	pending  []string // permanent lines not yet printed
 	drawn    int      // lines of the block on screen
 	last     string   // the block as last drawn
 	lastDraw time.Time
+	// cursorHidden is set once the cursor was hidden for drawing.
+	cursorHidden bool
 }
 
 type liveTask struct {
@@ -38,8 +42,8 @@ type liveTask struct {
 	line  string // latest non-blank log line, cleaned
 }
 
-func newTTY(out io.Writer, now func() time.Time, width func() int) *ttyRenderer {
-	return &ttyRenderer{out: out, now: now, width: width, waiting: map[string]bool{}}
+func newTTY(out io.Writer, now func() time.Time, width func() int, color bool) *ttyRenderer {
+	return &ttyRenderer{out: out, now: now, width: width, color: color, waiting: map[string][]string{}, steps: map[string]*Step{}}
 }
 
 func (r *ttyRenderer) find(name string) int {
@@ -55,8 +59,11 @@ func (r *ttyRenderer) render(e event) {
 	switch e.Type {
 	case "queued":
 		r.seen = true
+		if e.Step != nil {
+			r.steps[e.Task] = e.Step
+		}
 		if r.find(e.Task) < 0 {
-			r.waiting[e.Task] = true
+			r.waiting[e.Task] = e.Deps
 		}
 	case "started":
 		r.seen = true
@@ -79,8 +86,16 @@ func (r *ttyRenderer) render(e event) {
 		if i := r.find(e.Task); i >= 0 {
 			r.running = append(r.running[:i], r.running[i+1:]...)
 		}
-		r.done++
-		r.pending = append(r.pending, finishedLine(e))
+		if r.steps[e.Task] == nil {
+			r.done++
+		}
+		r.pending = append(r.pending, r.finishedLine(e))
+	case "summary":
+		// The summary stands for the live block from now on.
+		r.seen = false
+		r.pending = append(r.pending, r.paint(summaryColor(e.Summary), e.Summary.text()))
+	case "failure":
+		r.pending = append(r.pending, strings.Split(strings.TrimSuffix(e.Failure.text(), "\n"), "\n")...)
 	case "message":
 		r.pending = append(r.pending, strings.Split(strings.TrimSuffix(e.Line, "\n"), "\n")...)
 	}
@@ -89,21 +104,36 @@ func (r *ttyRenderer) render(e event) {
 	}
 }
 
-func (r *ttyRenderer) tick()  { r.draw() }
-func (r *ttyRenderer) close() { r.draw() } // the final state stays on screen
+func (r *ttyRenderer) tick() { r.draw() }
 
-// finishedLine is the permanent line of a finished task: "✔ web  built 3.2s".
-func finishedLine(e event) string {
-	mark := "✔"
-	switch e.Status {
-	case "failed":
-		mark = "✖"
-	case "skipped", "canceled":
-		mark = "-"
+// close draws the final state, which stays on screen, and shows the
+// cursor again.
+func (r *ttyRenderer) close() {
+	r.draw()
+	if r.cursorHidden {
+		_, _ = io.WriteString(r.out, showCursor)
 	}
-	s := fmt.Sprintf("%s %s  %s", mark, e.Task, e.Status)
+}
+
+// finishedLine is the permanent line of a finished task: "✔ web  built
+// 3.2s", the mark green, or red for a failure.
+func (r *ttyRenderer) finishedLine(e event) string {
+	mark, color := r.paint(green, "✔"), green
+	switch e.Status {
+	case statusFailed:
+		mark, color = r.paint(red, "✖"), red
+	case "skipped", "canceled":
+		mark, color = "-", ""
+	}
+	if r.steps[e.Task] != nil {
+		mark = "  ↳" // under the component's images
+	}
+	s := fmt.Sprintf("%s %s  %s", mark, r.label(e.Task), r.paint(color, e.Status))
 	if e.Started {
 		s += fmt.Sprintf(" %.1fs", e.Seconds)
+	}
+	if e.Error != "" && e.Status != statusFailed {
+		s += ": " + firstLine(e.Error)
 	}
 	return s
 }
@@ -113,18 +143,21 @@ func (r *ttyRenderer) block() string {
 	if !r.seen {
 		return ""
 	}
-	lines := []string{fmt.Sprintf("building: %d running, %d done, %d waiting", len(r.running), r.done, len(r.waiting))}
+	lines := []string{r.header()}
 	now := r.now()
 	for i, l := range r.running {
 		if i == maxLive {
 			lines = append(lines, fmt.Sprintf("  … and %d more", len(r.running)-maxLive))
 			break
 		}
-		s := fmt.Sprintf("  %s  %ds", l.name, int(now.Sub(l.start).Seconds()))
+		s := fmt.Sprintf("  %s  %.1fs", r.label(l.name), now.Sub(l.start).Seconds())
 		if l.line != "" {
 			s += "  " + l.line
 		}
 		lines = append(lines, s)
+	}
+	if w := r.waitingLine(); w != "" {
+		lines = append(lines, w)
 	}
 	w := r.width() - 1 // never the last column: a wrapped line would break the count
 	var b strings.Builder
@@ -144,6 +177,10 @@ func (r *ttyRenderer) draw() {
 		return
 	}
 	var b strings.Builder
+	if !r.cursorHidden {
+		b.WriteString(hideCursor)
+		r.cursorHidden = true
+	}
 	if r.drawn > 0 {
 		fmt.Fprintf(&b, "\x1b[%dA", r.drawn)
 	}

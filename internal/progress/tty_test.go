@@ -2,6 +2,7 @@ package progress
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -11,7 +12,7 @@ import (
 	"unicode/utf8"
 )
 
-var escapes = regexp.MustCompile(`\x1b\[[0-9;]*[A-Za-z]`)
+var escapes = regexp.MustCompile(`\x1b\[[?0-9;]*[A-Za-z]`)
 
 // screen returns what p wrote so far, escape sequences removed; it locks p
 // because the ticker may be writing.
@@ -37,7 +38,7 @@ func TestTTYFinal(t *testing.T) {
 		"engine: docker (engine at unix:///var/run/docker.sock answers)\n",
 		"✔ base  built 3.2s\n",
 		"✖ web  failed 1.0s\n",
-		"- x  skipped\n",
+		"- x  skipped: parent web failed\n",
 		"✔ y  up-to-date\n",
 	} {
 		if n := strings.Count(got, want); n != 1 {
@@ -69,9 +70,10 @@ func TestTTYLive(t *testing.T) {
 	got := screen(p, &out)
 	for _, want := range []string{
 		"building: 12 running, 0 done, 2 waiting\n",
-		"  img00  2s  long output long output",
-		"  img09  2s\n",
+		"  img00  2.5s  long output long output",
+		"  img09  2.5s\n",
 		"  … and 2 more\n",
+		"  waiting: img12 (for a slot), img13 (for a slot)\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("live view lacks %q:\n%s", want, got)
@@ -105,5 +107,74 @@ func TestCleanLine(t *testing.T) {
 	}
 	if got := truncate("abcdefghijklmnop", 12); got != "abcdefghijk…" {
 		t.Errorf("truncate = %q", got)
+	}
+}
+
+func TestTTYStyle(t *testing.T) {
+	for _, noColor := range []string{"", "1"} {
+		t.Setenv("NO_COLOR", noColor)
+		var out bytes.Buffer
+		c := newClock()
+		p := newTest(t, TTY, &out, c)
+		p.Queued("base")
+		p.Queued("web", "base")
+		p.Started("base")
+		redraw(p)
+		if got := screen(p, &out); !strings.Contains(got, "  waiting: web (for base)\n") {
+			t.Errorf("the waiting line does not name what web waits for:\n%s", got)
+		}
+		p.Finished("base", "built", nil)
+		p.Started("web")
+		p.Finished("web", "failed", errors.New("boom"))
+		p.Summary(Summary{Images: 2, Built: 1, Failed: 1, Seconds: 3.25})
+		if err := p.Close(); err != nil {
+			t.Fatal(err)
+		}
+		raw := out.String()
+		if !strings.HasPrefix(raw, hideCursor) || !strings.HasSuffix(raw, showCursor) {
+			t.Errorf("the cursor is not hidden while drawing and shown after: %q", raw)
+		}
+		if colored := strings.Contains(raw, red+"✖"+reset); colored != (noColor == "") {
+			t.Errorf("NO_COLOR=%q: red failure mark = %v", noColor, colored)
+		}
+		if got := screen(p, &out); !strings.HasSuffix(got, "2 images in 3.2s: 1 built, 1 failed\n") {
+			t.Errorf("the summary is not the last line:\n%s", got)
+		}
+	}
+}
+
+// TestTTYSteps: a component's steps show under the component's name, and
+// the header counts images only.
+func TestTTYSteps(t *testing.T) {
+	t.Setenv("NO_COLOR", "1")
+	var out bytes.Buffer
+	c := newClock()
+	p := newTest(t, TTY, &out, c)
+	p.QueuedStep("web:pre", "web", "build-pre.sh")
+	p.Queued("web", "web:pre")
+	p.Started("web:pre")
+	redraw(p)
+	got := screen(p, &out)
+	for _, want := range []string{
+		"building: 0 running, 0 done, 1 waiting; 1 step running\n",
+		"  web build-pre.sh  0.0s\n",
+		"  waiting: web (for web build-pre.sh)\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("live view lacks %q:\n%s", want, got)
+		}
+	}
+	p.Finished("web:pre", "succeeded", nil)
+	p.Started("web")
+	p.Finished("web", "built", nil)
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got = screen(p, &out)
+	if !strings.Contains(got, "  ↳ web build-pre.sh  succeeded 0.0s\n✔ web  built 0.0s\n") {
+		t.Errorf("the step is not shown under the component:\n%s", got)
+	}
+	if !strings.HasSuffix(got, "building: 0 running, 1 done, 0 waiting\n") {
+		t.Errorf("the header counts steps:\n%s", got)
 	}
 }

@@ -113,6 +113,22 @@ type VariantImage struct {
 	Name, Variant, File string
 }
 
+// Variants lists the variants that component Dockerfiles have, selected
+// or not, sorted ("common" is none).
+func (p *Project) Variants() []string {
+	var out []string
+	for _, v := range p.variantFiles {
+		out = append(out, v.Variant)
+	}
+	for _, im := range p.Images {
+		if im.Variant != "" {
+			out = append(out, im.Variant)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // LeftOut lists the images that exist only as Dockerfiles of variants not
 // selected, with the variant of each file, by image name.
 func (p *Project) LeftOut() map[string][]VariantImage {
@@ -142,6 +158,7 @@ func Load(root string, cfg *config.Config, variant string) (*Project, error) {
 	}
 	add(p.discoverSrc())
 	add(p.addExplicit())
+	add(p.applyOverrides())
 	add(p.checkPaths())
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)

@@ -42,8 +42,24 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
+	if e.Tried < time.Second {
+		return fmt.Sprintf("registry %s does not answer: %v", e.Registry, e.Err)
+	}
 	return fmt.Sprintf("registry %s does not answer (gave up after %s of retries): %v", e.Registry, e.Tried.Round(time.Second), e.Err)
 }
+
+// ResolveError is a registry whose host name does not resolve: no retry
+// helps, the name is wrong or the DNS does not know it.
+type ResolveError struct {
+	Registry string
+	Err      *net.DNSError
+}
+
+func (e *ResolveError) Error() string {
+	return fmt.Sprintf("cannot resolve %s (registry %s): %s", e.Err.Name, e.Registry, e.Err.Err)
+}
+
+func (e *ResolveError) Unwrap() error { return e.Err }
 
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
@@ -92,6 +108,9 @@ func (p *Pusher) explain(ctx context.Context, ref name.Reference, took time.Dura
 	}
 	if te, ok := errors.AsType[*transport.Error](err); ok && (te.StatusCode == http.StatusUnauthorized || te.StatusCode == http.StatusForbidden) {
 		return &AuthError{Registry: host, From: p.keys.From(host), Status: te.StatusCode}
+	}
+	if dns, ok := errors.AsType[*net.DNSError](err); ok {
+		return &ResolveError{Registry: host, Err: dns}
 	}
 	if op, ok := errors.AsType[*net.OpError](err); ok {
 		return &UnreachableError{Registry: host, Tried: took, Err: op}

@@ -39,6 +39,9 @@ type Options struct {
 	Backoff remote.Backoff
 	// Transport sends the requests; nil means go-containerregistry's.
 	Transport http.RoundTripper
+	// OnRetry, when set, is told of each failed request to a registry
+	// that will be tried again, while the retries run.
+	OnRetry func(host string, err error)
 }
 
 // Pushed is a reference pushed and its manifest's digest.
@@ -72,6 +75,13 @@ func New(o Options) (*Pusher, error) {
 	opts := []remote.Option{
 		remote.WithAuthFromKeychain(o.Keychain), remote.WithJobs(o.Jobs), remote.WithUserAgent("dockyard"),
 		remote.WithRetryBackoff(o.Backoff), remote.WithRetryStatusCodes(retryCodes...), remote.WithRetryPredicate(transient),
+	}
+	if o.OnRetry != nil {
+		inner := o.Transport
+		if inner == nil {
+			inner = remote.DefaultTransport
+		}
+		o.Transport = newWatchTransport(inner, o.OnRetry)
 	}
 	if o.Transport != nil {
 		opts = append(opts, remote.WithTransport(o.Transport))

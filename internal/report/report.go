@@ -5,8 +5,6 @@ package report
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 )
@@ -70,6 +68,8 @@ type Image struct {
 	// are counted on each of its images.
 	Phases map[string]float64 `json:"phases"`
 	Log    string             `json:"log,omitempty"`
+	// Pushed are the references build --push pushed, each REF@DIGEST.
+	Pushed []string `json:"pushed,omitempty"`
 	// Attempts are the tries of the image's builds on a pool's workers,
 	// in order, each platform's with its platform.
 	Attempts []Attempt `json:"attempts,omitempty"`
@@ -154,23 +154,8 @@ func (r *Report) WriteFile(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing report: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing report: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	// Made as any new file of the user's (0666 less the umask).
+	if err := writeFile(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
 	return nil

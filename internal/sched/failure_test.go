@@ -121,6 +121,16 @@ func TestRunKeepGoing(t *testing.T) {
 			t.Errorf("%s: Err = %v, want dependency a failed: boom", o.ID, o.Err)
 		}
 	}
+	// The short form names a as the parent of b and as further up for c.
+	short := map[string]string{}
+	for _, o := range outcomes {
+		if fe, ok := errors.AsType[*FailedError](o.Err); ok {
+			short[o.ID] = fe.Short()
+		}
+	}
+	if want := map[string]string{"b": "parent a failed", "c": "a failed upstream", "f": "parent a failed"}; !cmp.Equal(want, short) {
+		t.Errorf("short reasons = %v, want %v", short, want)
+	}
 }
 
 func TestRunKeepGoingDiamond(t *testing.T) {

@@ -174,8 +174,11 @@ func (r *run) waitDeps(n *node) (Status, error) {
 	for _, d := range n.deps {
 		switch d.out.Status {
 		case Failed:
-			return Skipped, fmt.Errorf("dependency %s failed: %w", d.id, d.out.Err)
+			return Skipped, &FailedError{Task: d.id, Dependency: true, Parent: true, Err: d.out.Err}
 		case Skipped:
+			if fe, ok := d.out.Err.(*FailedError); ok {
+				return Skipped, &FailedError{Task: fe.Task, Dependency: true, Err: fe.Err}
+			}
 			return Skipped, d.out.Err
 		}
 	}
@@ -227,6 +230,37 @@ func (r *run) safeCall(id string) (err error) {
 	return r.fn(r.ctx, id)
 }
 
+// FailedError is why a task did not run, or stopped: Task failed. For a
+// Skipped task, Task is a dependency (its parent when Parent is set, else
+// further up); for a Canceled one, the failure that ended a fail-fast run.
+type FailedError struct {
+	Task       string
+	Dependency bool
+	Parent     bool
+	Err        error
+}
+
+func (e *FailedError) Error() string {
+	if e.Dependency {
+		return fmt.Sprintf("dependency %s failed: %v", e.Task, e.Err)
+	}
+	return fmt.Sprintf("%s failed: %v", e.Task, e.Err)
+}
+
+func (e *FailedError) Unwrap() error { return e.Err }
+
+// Short says in a few words which task failed: "parent a failed", "a
+// failed upstream", "a failed".
+func (e *FailedError) Short() string {
+	switch {
+	case e.Parent:
+		return "parent " + e.Task + " failed"
+	case e.Dependency:
+		return e.Task + " failed upstream"
+	}
+	return e.Task + " failed"
+}
+
 // PanicError is a task that panicked: a bug. Stack is where it panicked.
 type PanicError struct {
 	Value any
@@ -244,7 +278,7 @@ func (r *run) finish(n *node, s Status, err error) {
 		first := n.out
 		r.failed = &first
 		if !r.opts.KeepGoing {
-			r.cancel(fmt.Errorf("%s failed: %w", n.id, err))
+			r.cancel(&FailedError{Task: n.id, Err: err})
 		}
 	}
 	if r.opts.OnDone != nil {

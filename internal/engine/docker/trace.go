@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	controlapi "github.com/moby/buildkit/api/services/control"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
 // trace turns BuildKit's status messages into lines numbered by vertex, as
@@ -38,6 +41,11 @@ func (t *trace) write(b []byte) error {
 	var s controlapi.StatusResponse
 	if err := s.UnmarshalVT(b); err != nil {
 		return fmt.Errorf("decoding BuildKit progress: %w", err)
+	}
+	if sw, ok := t.logs.(engine.StatusWriter); ok {
+		if raw, err := protojson.Marshal(&s); err == nil {
+			sw.WriteStatus(raw)
+		}
 	}
 	// Starts first, then logs, then ends: one message may carry all three.
 	for _, v := range s.Vertexes {

@@ -9,12 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/pgzip"
 )
 
 // Formats of an archive.
@@ -42,30 +41,29 @@ func Write(path, format string, entries []Entry) error {
 	if write == nil {
 		return fmt.Errorf("unknown archive format %q (want %s)", format, strings.Join(Formats, " or "))
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	// Made as any new file of the user's (0666 less the umask), in place
+	// of path only once whole.
+	f, commit, cleanup, err := pending(path)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name())
-	if err := writeTo(tmp, strings.HasSuffix(path, ".gz"), func(w io.Writer) error { return write(w, entries) }); err != nil {
-		tmp.Close()
+	defer cleanup()
+	if err := writeTo(f, strings.HasSuffix(path, ".gz"), func(w io.Writer) error { return write(w, entries) }); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := commit(); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
 }
 
-// writeTo runs write on f, through gzip when compress is set.
+// writeTo runs write on f, through gzip when compress is set: pgzip
+// compresses blocks on every core, where compress/gzip uses one.
 func writeTo(f *os.File, compress bool, write func(io.Writer) error) error {
 	if !compress {
 		return write(f)
 	}
-	zw := gzip.NewWriter(f)
+	zw := pgzip.NewWriter(f)
 	if err := write(zw); err != nil {
 		return err
 	}
