@@ -256,6 +256,10 @@ func showResults(opts *buildOptions, rep *report.Report) {
 			id = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", im.Name, im.Status, id, strings.Join(im.Refs, ","))
+		for _, p := range im.Platforms {
+			// No tabs: the digests do not widen the table's columns.
+			fmt.Fprintf(tw, "  %s %s %s\n", p.Platform, p.Status, cmp.Or(p.ID, "-"))
+		}
 	}
 	tw.Flush()
 }
