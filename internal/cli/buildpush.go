@@ -77,23 +77,13 @@ func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(conte
 	b.prog = prog
 	b.mu.Unlock()
 	return func(ctx context.Context, im *plan.Image, res engine.Result) error {
-		if b.skip[im.Name] {
-			return nil
-		}
-		start := time.Now()
-		defer func() {
-			secs := report.Seconds(time.Since(start))
-			rep.Update(im.Name, func(ri *report.Image) { ri.Phases["push"] += secs })
-		}()
-		if err := completeKeyRefs([]*plan.Image{im}); err != nil {
-			return err
-		}
-		img, err := b.src.Image(ctx, res.ID)
-		if err != nil {
-			return fmt.Errorf("pushing %s: %w", im.Name, err)
-		}
-		pushed, err := b.pusher.Push(ctx, img, pushRefs(im))
-		return b.done(prog, rep, im.Name, pushed, err)
+		return b.push(ctx, prog, rep, im, func() ([]publish.Pushed, error) {
+			img, err := b.src.Image(ctx, res.ID)
+			if err != nil {
+				return nil, err
+			}
+			return b.pusher.Push(ctx, img, pushRefs(im))
+		})
 	}
 }
 
@@ -101,24 +91,33 @@ func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(conte
 // its platforms' images joined into one index, as hook pushes an image.
 func (b *buildPush) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
 	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
-		if b.skip[im.Name] {
-			return nil
-		}
-		start := time.Now()
-		defer func() {
-			secs := report.Seconds(time.Since(start))
-			rep.Update(im.Name, func(ri *report.Image) { ri.Phases["push"] += secs })
-		}()
-		if err := completeKeyRefs([]*plan.Image{im}); err != nil {
-			return err
-		}
-		var ids []string
-		for _, p := range platforms {
-			ids = append(ids, p.ID)
-		}
-		pushed, err := pushIndex(ctx, b.pusher, b.src, publish.Job{Image: im.Name, Refs: pushRefs(im)}, ids)
-		return b.done(prog, rep, im.Name, pushed, err)
+		return b.push(ctx, prog, rep, im, func() ([]publish.Pushed, error) {
+			var ids []string
+			for _, p := range platforms {
+				ids = append(ids, p.ID)
+			}
+			return pushIndex(ctx, b.pusher, b.src, publish.Job{Image: im.Name, Refs: pushRefs(im)}, ids)
+		})
 	}
+}
+
+// push runs one image's push, unless its tier is not pushed: with its key
+// references settled, its seconds counted in the report's "push" phase,
+// and what it pushed shown by done.
+func (b *buildPush) push(ctx context.Context, prog *progress.Progress, rep *report.Report, im *plan.Image, push func() ([]publish.Pushed, error)) error {
+	if b.skip[im.Name] {
+		return nil
+	}
+	start := time.Now()
+	defer func() {
+		secs := report.Seconds(time.Since(start))
+		rep.Update(im.Name, func(ri *report.Image) { ri.Phases["push"] += secs })
+	}()
+	if err := completeKeyRefs([]*plan.Image{im}); err != nil {
+		return err
+	}
+	pushed, err := push()
+	return b.done(prog, rep, im.Name, pushed, err)
 }
 
 // done prints and logs what a push pushed, and names the image in its

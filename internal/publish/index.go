@@ -3,7 +3,6 @@ package publish
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -42,17 +41,7 @@ func (p *Pusher) PushIndex(ctx context.Context, idx v1.ImageIndex, refs []string
 	if err != nil {
 		return nil, fmt.Errorf("computing the index's digest: %w", err)
 	}
-	var done []Pushed
-	for _, r := range refs {
-		ref, err := name.ParseReference(r)
-		if err != nil {
-			return done, fmt.Errorf("pushing %s: %w", r, err)
-		}
-		start := time.Now()
-		if err := p.remote.Push(ctx, ref, idx); err != nil {
-			return done, p.explain(ctx, ref, time.Since(start), err)
-		}
-		done = append(done, Pushed{Ref: r, Digest: digest})
-	}
-	return done, nil
+	return p.eachRef(ctx, refs, digest, func(ref name.Reference) error {
+		return p.remote.Push(ctx, ref, idx)
+	})
 }

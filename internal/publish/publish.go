@@ -101,6 +101,18 @@ func (p *Pusher) Push(ctx context.Context, img v1.Image, refs []string) ([]Pushe
 	if err != nil {
 		return nil, fmt.Errorf("computing the image's digest: %w", err)
 	}
+	return p.eachRef(ctx, refs, digest, func(ref name.Reference) error {
+		if err := p.remote.Push(ctx, ref, p.mounts.wrap(img, ref)); err != nil {
+			return err
+		}
+		p.mounts.record(img, ref)
+		return nil
+	})
+}
+
+// eachRef pushes to each ref in turn, with push, and returns what it
+// pushed, all of digest; a failure is explained and ends it.
+func (p *Pusher) eachRef(ctx context.Context, refs []string, digest v1.Hash, push func(name.Reference) error) ([]Pushed, error) {
 	var done []Pushed
 	for _, r := range refs {
 		ref, err := name.ParseReference(r)
@@ -108,10 +120,9 @@ func (p *Pusher) Push(ctx context.Context, img v1.Image, refs []string) ([]Pushe
 			return done, fmt.Errorf("pushing %s: %w", r, err)
 		}
 		start := time.Now()
-		if err := p.remote.Push(ctx, ref, p.mounts.wrap(img, ref)); err != nil {
+		if err := push(ref); err != nil {
 			return done, p.explain(ctx, ref, time.Since(start), err)
 		}
-		p.mounts.record(img, ref)
 		done = append(done, Pushed{Ref: r, Digest: digest})
 	}
 	return done, nil
