@@ -93,7 +93,7 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 	}
 	defer unpin()
 	req := engine.Request{
-		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: dockerfile,
+		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: dockerfile, Original: r.Project.Abs(im.Dockerfile),
 		Target: im.Target, Args: im.Args, Tags: t.tags(), Labels: labels, NoCache: r.Options.NoCache,
 		Platform: t.platform, Bases: im.Bases, Auth: r.Auth,
 	}

@@ -30,7 +30,7 @@ func (inc *Incremental) take(ctx context.Context, im *plan.Image, platform strin
 	if err != nil {
 		return nil, err
 	}
-	m, err := inc.Scanner.Manifest(im.Context, nil)
+	m, err := inc.Scanner.Manifest(im.Context, im.Dockerfile, nil)
 	if err != nil {
 		return nil, err
 	}

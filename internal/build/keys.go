@@ -102,7 +102,7 @@ func (inc *Incremental) extra(im *plan.Image) (map[string]string, error) {
 	for _, p := range paths {
 		d, err := inc.Scanner.Digest(p)
 		if err != nil {
-			m, merr := inc.Scanner.Manifest(p, nil)
+			m, merr := inc.Scanner.Manifest(p, "", nil)
 			if merr != nil {
 				return nil, fmt.Errorf("hooks.inputs of %s: reading %s: %w", im.Component, p, err)
 			}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dockyard-build/dockyard/internal/buildcontext"
 	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -92,6 +93,9 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 			defer func() { <-sem }()
 			src := Source(inc.Project, im.Name)
 			id := fmt.Sprintf("%s %v", src.Context, src.Overlays)
+			if own := buildcontext.DockerfileIgnore(src.Dockerfile); inc.Project.Exists(own) {
+				id += " " + own // its own ignore file makes its own tree
+			}
 			mu.Lock()
 			t := trees[id]
 			if t == nil {
@@ -100,7 +104,7 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 			}
 			mu.Unlock()
 			t.once.Do(func() {
-				t.manifest, t.err = inc.Scanner.Manifest(src.Context, src.Overlays)
+				t.manifest, t.err = inc.Scanner.Manifest(src.Context, src.Dockerfile, src.Overlays)
 				t.digest = t.manifest.Digest()
 			})
 			in, err := inc.partialInputs(ctx, im, platformOf(im))

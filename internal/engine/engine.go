@@ -3,6 +3,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/dockyard-build/dockyard/internal/buildcontext"
 )
 
 // Request is one image build.
@@ -23,6 +26,10 @@ type Request struct {
 	ContextDir string
 	// Dockerfile is the absolute path of the Dockerfile.
 	Dockerfile string
+	// Original is the absolute path of the project's Dockerfile, whose
+	// <name>.dockerignore applies to the context: Dockerfile may be a
+	// rewritten copy of it elsewhere. "" means Dockerfile itself.
+	Original string
 	// Target is the stage to build; empty means the last one.
 	Target string
 	// Args are the build arguments.
@@ -41,6 +48,12 @@ type Request struct {
 	// Auth gives the credentials of the registries the engine pulls from;
 	// nil pulls anonymously. It is never sent to a build worker as it is.
 	Auth authn.Keychain `json:"-"`
+}
+
+// Rules return what the request's context sends (see buildcontext): every
+// engine sends exactly that, as input keys list it.
+func (r Request) Rules() (*buildcontext.Rules, error) {
+	return buildcontext.Load(r.ContextDir, cmp.Or(r.Original, r.Dockerfile))
 }
 
 // Result describes a built image.

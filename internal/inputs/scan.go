@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/dockyard-build/dockyard/internal/buildcontext"
 )
 
 // Scanner lists and hashes build contexts under a repository root, in
@@ -59,15 +61,16 @@ type item struct {
 }
 
 // Manifest lists and hashes the root-relative context as the engine
-// receives it: .dockerignore applied, .git and .dockyard left out.
-// Overlays are laid over it as dockyard's copies would be, to predict a
-// build's context before the copies exist; .dockerignore applies to them.
-func (s *Scanner) Manifest(context string, overlays []Overlay) (Manifest, error) {
-	pm, err := s.ignoreFile(context)
+// receives it for the root-relative Dockerfile ("" for none): the rules of
+// buildcontext applied. Overlays are laid over it as dockyard's copies
+// would be, to predict a build's context before the copies exist; the
+// rules apply to them.
+func (s *Scanner) Manifest(context, dockerfile string, overlays []Overlay) (Manifest, error) {
+	rules, err := s.rules(context, dockerfile)
 	if err != nil {
 		return nil, err
 	}
-	list, err := s.walk(context, pm)
+	list, err := s.walk(context, rules)
 	if err != nil {
 		return nil, err
 	}
@@ -76,12 +79,7 @@ func (s *Scanner) Manifest(context string, overlays []Overlay) (Manifest, error)
 		items[f.rel] = &item{Entry: Entry{Path: f.rel, Mode: normMode(f.fi.Mode())}, file: path.Join(context, f.rel), fi: f.fi}
 	}
 	for _, o := range overlays {
-		if err := s.overlay(o, items, func(p string) (bool, error) {
-			if pm == nil {
-				return false, nil
-			}
-			return pm.MatchesOrParentMatches(filepath.FromSlash(p))
-		}); err != nil {
+		if err := s.overlay(o, items, rules.Excluded); err != nil {
 			return nil, err
 		}
 	}
@@ -132,7 +130,7 @@ func (s *Scanner) overlay(o Overlay, items map[string]*item, excluded func(strin
 	if err := add(o.Dst, "", nil, fs.ModeDir|fi.Mode().Perm()|0o700); err != nil {
 		return err
 	}
-	list, err := s.walk(o.Src, nil)
+	list, err := s.walk(o.Src, buildcontext.Own())
 	if err != nil {
 		return err
 	}
@@ -191,9 +189,22 @@ func (s *Scanner) fill(it *item) error {
 		it.Digest = filepath.ToSlash(target)
 		return nil
 	}
-	d, err := s.digest(it.file, it.fi)
-	it.Digest = d
+	// The walk's stat lacks the inode and change time the cache needs.
+	fi, err := os.Lstat(s.abs(it.file))
+	if err != nil {
+		return fmt.Errorf("reading the build context: %w", err)
+	}
+	it.Digest, err = s.digest(it.file, fi)
 	return err
+}
+
+// rules returns the rules of the root-relative context for the
+// root-relative Dockerfile ("" for none).
+func (s *Scanner) rules(context, dockerfile string) (*buildcontext.Rules, error) {
+	if dockerfile != "" {
+		dockerfile = s.abs(dockerfile)
+	}
+	return buildcontext.Load(s.abs(context), dockerfile)
 }
 
 // Digest returns the sha256 of the root-relative regular file rel, in hex,

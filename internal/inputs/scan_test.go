@@ -45,7 +45,7 @@ var tree = map[string]string{
 
 func digestOf(t *testing.T, s *Scanner, overlays ...Overlay) string {
 	t.Helper()
-	m, err := s.Manifest("ctx", overlays)
+	m, err := s.Manifest("ctx", "", overlays)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestOverlays(t *testing.T) {
 	writeTree(t, root, map[string]string{"lib/sub/c.txt": "c", "lib/skip/d.txt": "d"})
 	write("ctx/.dockerignore", "dependency/*/skip\n")(t, root)
 	s := NewScanner(root)
-	m, err := s.Manifest("ctx", []Overlay{{Src: "lib", Dst: "dependency/lib"}, {Src: "missing", Dst: "dependency/missing"}})
+	m, err := s.Manifest("ctx", "", []Overlay{{Src: "lib", Dst: "dependency/lib"}, {Src: "missing", Dst: "dependency/missing"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +223,7 @@ func TestStatCache(t *testing.T) {
 		t.Fatalf("ctx/a.txt is not in the saved stat cache")
 	}
 	e.Digest = "forged"
-	m, err := s2.Manifest("ctx", nil)
+	m, err := s2.Manifest("ctx", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestStatCache(t *testing.T) {
 		t.Errorf("an unchanged file was read again (digest %s)", got)
 	}
 	touch("ctx/a.txt")(t, root)
-	m, _ = s2.Manifest("ctx", nil)
+	m, _ = s2.Manifest("ctx", "", nil)
 	if got := find(m, "a.txt").Digest; got == "forged" {
 		t.Errorf("a file with a new stat was not read again")
 	}
@@ -247,7 +247,7 @@ func TestStatCache(t *testing.T) {
 
 func mustManifest(t *testing.T, s *Scanner) Manifest {
 	t.Helper()
-	m, err := s.Manifest("ctx", nil)
+	m, err := s.Manifest("ctx", "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

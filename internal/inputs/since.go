@@ -5,9 +5,10 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/dockyard-build/dockyard/internal/buildcontext"
 )
 
 // ChangedSince lists the files under root that differ from the commit ref:
@@ -63,23 +64,21 @@ type Source struct {
 }
 
 // Touches reports whether a changed root-relative file is an input of the
-// source: its Dockerfile, a file of its context that .dockerignore keeps
-// (a change of .dockerignore itself counts), or a file an overlay copies
-// in. A file under .git or .dockyard never is.
+// source: its Dockerfile, a file of its context that the context's rules
+// keep (a change of an ignore file itself counts), or a file an overlay
+// copies in. A file under .git or .dockyard never is.
 func (s *Scanner) Touches(src Source, file string) (bool, error) {
-	for _, part := range strings.Split(file, "/") {
-		if skipped(part) {
-			return false, nil
-		}
+	if ex, err := buildcontext.Own().Excluded(file); ex || err != nil {
+		return false, err
 	}
-	if file == src.Dockerfile {
+	if file == src.Dockerfile || file == buildcontext.DockerfileIgnore(src.Dockerfile) {
 		return true, nil
 	}
 	if rel, ok := within(src.Context, file); ok {
-		if rel == ".dockerignore" {
+		if rel == buildcontext.IgnoreFile {
 			return true, nil
 		}
-		return s.kept(src.Context, rel)
+		return s.kept(src, rel)
 	}
 	for _, e := range src.Extra {
 		if _, ok := within(e, file); ok {
@@ -92,19 +91,19 @@ func (s *Scanner) Touches(src Source, file string) (bool, error) {
 			if rel != "." {
 				dst += "/" + rel
 			}
-			return s.kept(src.Context, dst)
+			return s.kept(src, dst)
 		}
 	}
 	return false, nil
 }
 
-// kept reports whether the context's .dockerignore keeps rel.
-func (s *Scanner) kept(context, rel string) (bool, error) {
-	pm, err := s.ignoreFile(context)
-	if err != nil || pm == nil {
-		return err == nil, err
+// kept reports whether the source's context keeps rel.
+func (s *Scanner) kept(src Source, rel string) (bool, error) {
+	rules, err := s.rules(src.Context, src.Dockerfile)
+	if err != nil {
+		return false, err
 	}
-	ex, err := pm.MatchesOrParentMatches(filepath.FromSlash(rel))
+	ex, err := rules.Excluded(rel)
 	return !ex, err
 }
 

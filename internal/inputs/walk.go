@@ -1,17 +1,12 @@
 package inputs
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"path"
 	"path/filepath"
-	"strings"
-	"sync"
 
-	"github.com/moby/patternmatcher"
-	"github.com/moby/patternmatcher/ignorefile"
+	"github.com/dockyard-build/dockyard/internal/buildcontext"
 )
 
 // found is a path a walk kept, with its lstat.
@@ -20,118 +15,28 @@ type found struct {
 	fi  fs.FileInfo
 }
 
-// skipped reports whether a name is left out of every walk: git's folder
-// and dockyard's own, as the workspace leaves them out of its copies.
-func skipped(name string) bool { return name == ".git" || name == ".dockyard" }
-
-// walker lists a folder's tree, a goroutine per folder, reading at most
-// cap(slots) folders at once. Symlinks are listed, never followed.
-type walker struct {
-	abs   string
-	pm    *patternmatcher.PatternMatcher // nil keeps everything
-	slots chan struct{}
-
-	wg   sync.WaitGroup
-	mu   sync.Mutex
-	out  []found
-	errs []error
-}
-
-// walk lists the tree of the root-relative folder dir, leaving out what pm
-// matches and not entering folders under which nothing can be kept.
-func (s *Scanner) walk(dir string, pm *patternmatcher.PatternMatcher) ([]found, error) {
-	w := &walker{abs: s.abs(dir), pm: pm, slots: s.slots}
-	w.wg.Add(1)
-	go w.visit("", patternmatcher.MatchInfo{})
-	w.wg.Wait()
-	return w.out, errors.Join(w.errs...)
-}
-
-func (w *walker) visit(rel string, parent patternmatcher.MatchInfo) {
-	defer w.wg.Done()
-	w.slots <- struct{}{}
-	kept, err := w.read(rel, parent)
-	<-w.slots
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.out = append(w.out, kept...)
+// walk lists the tree of the root-relative folder dir as rules keep it,
+// through the walk engines send contexts with. Symlinks are listed, never
+// followed.
+func (s *Scanner) walk(dir string, rules *buildcontext.Rules) ([]found, error) {
+	fsys, err := rules.FS(s.abs(dir))
 	if err != nil {
-		w.errs = append(w.errs, err)
+		return nil, err
 	}
-}
-
-// read lists one folder, starting a visit of each sub-folder to enter.
-func (w *walker) read(rel string, parent patternmatcher.MatchInfo) ([]found, error) {
-	ents, err := os.ReadDir(filepath.Join(w.abs, filepath.FromSlash(rel)))
+	var out []found
+	err = fsys.Walk(context.Background(), "/", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		out = append(out, found{rel: filepath.ToSlash(p), fi: fi})
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the build context: %w", err)
 	}
-	var kept []found
-	for _, e := range ents {
-		if skipped(e.Name()) {
-			continue
-		}
-		child := path.Join(rel, e.Name())
-		excluded, info := false, patternmatcher.MatchInfo{}
-		if w.pm != nil {
-			if excluded, info, err = w.pm.MatchesUsingParentResults(filepath.FromSlash(child), parent); err != nil {
-				return kept, fmt.Errorf("matching .dockerignore: %w", err)
-			}
-		}
-		if excluded && !(e.IsDir() && w.mayKeepUnder(child)) {
-			continue
-		}
-		fi, err := e.Info()
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return kept, fmt.Errorf("reading the build context: %w", err)
-		}
-		if !excluded {
-			kept = append(kept, found{rel: child, fi: fi})
-		}
-		if e.IsDir() {
-			w.wg.Add(1)
-			go w.visit(child, info)
-		}
-	}
-	return kept, nil
-}
-
-// mayKeepUnder reports whether an exception (!pattern) may bring back
-// something under an excluded folder, as the engine's own walk decides.
-func (w *walker) mayKeepUnder(dir string) bool {
-	if !w.pm.Exclusions() {
-		return false
-	}
-	prefix := filepath.FromSlash(dir) + string(filepath.Separator)
-	for _, p := range w.pm.Patterns() {
-		if p.Exclusion() && strings.HasPrefix(p.String()+string(filepath.Separator), prefix) {
-			return true
-		}
-	}
-	return false
-}
-
-// ignoreFile reads the root-relative context's .dockerignore; nil when it
-// has none.
-func (s *Scanner) ignoreFile(context string) (*patternmatcher.PatternMatcher, error) {
-	f, err := os.Open(filepath.Join(s.abs(context), ".dockerignore"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading .dockerignore: %w", err)
-	}
-	defer f.Close()
-	patterns, err := ignorefile.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s/.dockerignore: %w", context, err)
-	}
-	pm, err := patternmatcher.New(patterns)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s/.dockerignore: %w", context, err)
-	}
-	return pm, nil
+	return out, nil
 }

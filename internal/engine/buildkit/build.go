@@ -16,18 +16,15 @@ import (
 	"github.com/moby/buildkit/exporter/containerimage/exptypes"
 	"github.com/moby/buildkit/session"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
-	"github.com/tonistiigi/fsutil"
-	fstypes "github.com/tonistiigi/fsutil/types"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
-// The Dockerfile frontend and the names of the session's directories.
+// The Dockerfile frontend; the session's directories are those of
+// buildcontext.Locals.
 const (
-	frontend        = "dockerfile.v0"
-	localContext    = "context"
-	localDockerfile = "dockerfile"
+	frontend = "dockerfile.v0"
 	// storeID names the image layout among the build's OCI stores.
 	storeID = "dockyard"
 )
@@ -52,7 +49,11 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	if err != nil {
 		return engine.Result{}, fmt.Errorf("reading the Dockerfile: %w", err)
 	}
-	mounts, err := localMounts(req.ContextDir, filepath.Dir(req.Dockerfile))
+	rules, err := req.Rules()
+	if err != nil {
+		return engine.Result{}, err
+	}
+	mounts, filter, err := rules.Locals(req.ContextDir, req.Dockerfile)
 	if err != nil {
 		return engine.Result{}, err
 	}
@@ -64,7 +65,9 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 		Frontend:      frontend,
 		FrontendAttrs: frontendAttrs(req),
 		LocalMounts:   mounts,
-		Session:       append(attachables, e.auth()),
+		// The context's rules decide alone what it sends.
+		LocalFilterOpt: filter,
+		Session:        append(attachables, e.auth()),
 		Exports: []client.ExportEntry{{
 			Type: client.ExporterOCI, Attrs: map[string]string{"tar": "false"}, OutputStore: e.store.content,
 		}},
@@ -193,29 +196,6 @@ func frontendAttrs(req engine.Request) map[string]string {
 		attrs["label:"+k] = v
 	}
 	return attrs
-}
-
-// localMounts are the context and the Dockerfile's directory as the
-// session serves them, with files owned by root, as the docker engine's
-// builds send them. The frontend applies the context's .dockerignore.
-func localMounts(contextDir, dockerfileDir string) (map[string]fsutil.FS, error) {
-	mounts := map[string]fsutil.FS{}
-	for name, dir := range map[string]string{localContext: contextDir, localDockerfile: dockerfileDir} {
-		fs, err := fsutil.NewFS(dir)
-		if err == nil {
-			mounts[name], err = fsutil.NewFilterFS(fs, &fsutil.FilterOpt{Map: rootOwned})
-		}
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", dir, err)
-		}
-	}
-	return mounts, nil
-}
-
-// rootOwned gives a file to root.
-func rootOwned(_ string, st *fstypes.Stat) fsutil.MapResult {
-	st.Uid, st.Gid = 0, 0
-	return fsutil.MapResultKeep
 }
 
 // sessionAttachables are what the build's session offers besides files:

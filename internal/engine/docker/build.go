@@ -57,7 +57,7 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 
 // runClassic runs a classic build, which gets the context as a tar.
 func (e *Engine) runClassic(ctx context.Context, req engine.Request, opts client.ImageBuildOptions, logs io.Writer) (string, error) {
-	body, dockerfile, err := contextTar(req.ContextDir, req.Dockerfile)
+	body, dockerfile, err := contextTar(req)
 	if err != nil {
 		return "", err
 	}

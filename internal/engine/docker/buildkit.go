@@ -8,33 +8,30 @@ import (
 	"io"
 	"net"
 	"path/filepath"
-	"slices"
 
 	"github.com/moby/buildkit/identity"
 	"github.com/moby/buildkit/session"
 	"github.com/moby/buildkit/session/filesync"
 	"github.com/moby/moby/client"
-	"github.com/tonistiigi/fsutil"
-	fstypes "github.com/tonistiigi/fsutil/types"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
 // clientSession tells the engine's BuildKit that the context and the
-// Dockerfile come through the build's session, from the directories it
-// offers as localContext and localDockerfile.
-const (
-	clientSession   = "client-session"
-	localContext    = "context"
-	localDockerfile = "dockerfile"
-)
+// Dockerfile come through the build's session, from the directories of
+// buildcontext.Locals.
+const clientSession = "client-session"
 
 // runBuildKit runs a BuildKit build in a session that serves the context
 // and the Dockerfile's directory, as the docker CLI does: the Dockerfile
-// reaches the image only if it lies in the context and .dockerignore
-// keeps it.
+// reaches the image only if it lies in the context and the context's
+// rules (buildcontext) keep it.
 func (e *Engine) runBuildKit(ctx context.Context, req engine.Request, opts client.ImageBuildOptions, logs io.Writer) (string, error) {
-	dirs, filter, err := syncedDirs(req.ContextDir, req.Dockerfile)
+	rules, err := req.Rules()
+	if err != nil {
+		return "", err
+	}
+	dirs, filter, err := rules.Locals(req.ContextDir, req.Dockerfile)
 	if err != nil {
 		return "", err
 	}
@@ -45,7 +42,7 @@ func (e *Engine) runBuildKit(ctx context.Context, req engine.Request, opts clien
 	if err != nil {
 		return "", fmt.Errorf("opening a BuildKit session: %w", err)
 	}
-	s.Allow(filesync.NewFSSyncProvider(dirs, filter))
+	s.Allow(filesync.NewFSSyncProvider(filesync.StaticDirSource(dirs), filter))
 	if req.Auth != nil {
 		s.Allow(&authProvider{keys: req.Auth})
 	}
@@ -76,39 +73,4 @@ func (e *Engine) startSession(ctx context.Context, s *session.Session) (stop fun
 		_ = s.Close()
 		<-done
 	}
-}
-
-// syncedDirs returns the build context and the Dockerfile's directory, as
-// the session serves them, with files owned by root, and the filter that
-// applies to the context the engine's excludes or, if it sends none, those
-// of the context's .dockerignore: the docker CLI's defaults, which the
-// engine's own override.
-func syncedDirs(contextDir, dockerfile string) (filesync.StaticDirSource, filesync.FilterOptFunc, error) {
-	excludes, err := readDockerignore(contextDir)
-	if err != nil {
-		return nil, nil, err
-	}
-	dirs := filesync.StaticDirSource{}
-	for name, dir := range map[string]string{localContext: contextDir, localDockerfile: filepath.Dir(dockerfile)} {
-		fs, err := fsutil.NewFS(dir)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading %s: %w", dir, err)
-		}
-		if dirs[name], err = fsutil.NewFilterFS(fs, &fsutil.FilterOpt{Map: rootOwned}); err != nil {
-			return nil, nil, fmt.Errorf("reading %s: %w", dir, err)
-		}
-	}
-	filter := func(name string, opt *fsutil.FilterOpt) error {
-		if name == localContext && len(opt.ExcludePatterns) == 0 {
-			opt.ExcludePatterns = slices.Clone(excludes)
-		}
-		return nil
-	}
-	return dirs, filter, nil
-}
-
-// rootOwned gives a file to root, as the tar of the classic builder does.
-func rootOwned(_ string, st *fstypes.Stat) fsutil.MapResult {
-	st.Uid, st.Gid = 0, 0
-	return fsutil.MapResultKeep
 }

@@ -3,50 +3,57 @@ package docker
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/moby/go-archive"
-	"github.com/moby/patternmatcher/ignorefile"
+	"github.com/tonistiigi/fsutil"
+
+	"github.com/dockyard-build/dockyard/internal/buildcontext"
+	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
-// contextTar returns the build context as a tar stream for the classic
-// builder, and the Dockerfile's name inside it. Files that the context's
-// .dockerignore excludes are left out, but never the Dockerfile nor
-// .dockerignore itself: the engine reads both, then drops them if
-// .dockerignore lists them. A Dockerfile outside the context is added under
-// a generated name, which is appended to .dockerignore so that it does not
-// reach the image.
-func contextTar(contextDir, dockerfile string) (io.ReadCloser, string, error) {
-	excludes, err := readDockerignore(contextDir)
+// contextTar returns the build context of req as a tar stream for the
+// classic builder, and the Dockerfile's name inside it: what the context's
+// rules (buildcontext) keep.
+//
+// The engine reads the Dockerfile and .dockerignore from the tar, then
+// drops both if .dockerignore lists them. So when the context's
+// .dockerignore is the ignore file in force, both are sent whatever it
+// says. Otherwise (the Dockerfile lies outside the context, or its own
+// <name>.dockerignore applies) the Dockerfile is added under a generated
+// name, which is appended to the tar's .dockerignore so that the engine
+// drops it; when the rules leave .dockerignore out, the tar's one is made
+// here and ignores itself too, as the docker CLI's does.
+func contextTar(req engine.Request) (io.ReadCloser, string, error) {
+	rules, err := req.Rules()
 	if err != nil {
 		return nil, "", err
 	}
-	excludes = append(excludes, "!.dockerignore")
-	rel, err := filepath.Rel(contextDir, dockerfile)
+	rel, err := filepath.Rel(req.ContextDir, req.Dockerfile)
 	if err != nil {
-		return nil, "", fmt.Errorf("locating %s: %w", dockerfile, err)
+		return nil, "", fmt.Errorf("locating %s: %w", req.Dockerfile, err)
 	}
-	if filepath.IsLocal(rel) {
+	contextIgnore := filepath.Join(req.ContextDir, buildcontext.IgnoreFile)
+	if filepath.IsLocal(rel) && (rules.File == "" || rules.File == contextIgnore) {
 		rel = filepath.ToSlash(rel)
-		tarball, err := tarDir(contextDir, append(excludes, "!"+rel))
+		tarball, err := tarDir(rules, req.ContextDir, buildcontext.IgnoreFile, rel)
 		return tarball, rel, err
 	}
 
-	content, err := os.ReadFile(dockerfile)
+	content, err := os.ReadFile(req.Dockerfile)
 	if err != nil {
 		return nil, "", fmt.Errorf("reading the Dockerfile: %w", err)
 	}
-	sum := sha256.Sum256([]byte(dockerfile))
+	sum := sha256.Sum256([]byte(req.Dockerfile))
 	name := ".dockyard-dockerfile-" + hex.EncodeToString(sum[:6])
-	tarball, err := tarDir(contextDir, excludes)
+	tarball, err := tarDir(rules, req.ContextDir)
 	if err != nil {
 		return nil, "", err
 	}
@@ -58,12 +65,11 @@ func contextTar(contextDir, dockerfile string) (io.ReadCloser, string, error) {
 		name: func(string, *tar.Header, io.Reader) (*tar.Header, []byte, error) {
 			return newFile(name), content, nil
 		},
-		".dockerignore": func(_ string, h *tar.Header, r io.Reader) (*tar.Header, []byte, error) {
+		buildcontext.IgnoreFile: func(_ string, h *tar.Header, r io.Reader) (*tar.Header, []byte, error) {
 			var b bytes.Buffer
 			if h == nil {
-				// One made here ignores itself too, as the docker CLI's does.
-				h = newFile(".dockerignore")
-				b.WriteString(".dockerignore")
+				h = newFile(buildcontext.IgnoreFile)
+				b.WriteString(buildcontext.IgnoreFile)
 			} else if _, err := b.ReadFrom(r); err != nil {
 				return nil, nil, err
 			}
@@ -73,31 +79,20 @@ func contextTar(contextDir, dockerfile string) (io.ReadCloser, string, error) {
 	}), name, nil
 }
 
-// tarDir streams dir as a tar, owned by root, without what excludes match.
-func tarDir(dir string, excludes []string) (io.ReadCloser, error) {
-	tarball, err := archive.TarWithOptions(dir, &archive.TarOptions{
-		ExcludePatterns: excludes,
-		ChownOpts:       &archive.ChownOpts{UID: 0, GID: 0},
-	})
+// tarDir streams dir as a tar of what rules keep, and of the
+// dir-relative paths in keep, owned by root.
+func tarDir(rules *buildcontext.Rules, dir string, keep ...string) (io.ReadCloser, error) {
+	fsys, err := rules.FS(dir, keep...)
 	if err != nil {
-		return nil, fmt.Errorf("archiving the build context %s: %w", dir, err)
+		return nil, fmt.Errorf("archiving the build context: %w", err)
 	}
-	return tarball, nil
-}
-
-// readDockerignore returns the patterns of dir/.dockerignore, if any.
-func readDockerignore(dir string) ([]string, error) {
-	f, err := os.Open(filepath.Join(dir, ".dockerignore"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading .dockerignore: %w", err)
-	}
-	defer f.Close()
-	patterns, err := ignorefile.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", f.Name(), err)
-	}
-	return patterns, nil
+	r, w := io.Pipe()
+	go func() {
+		err := fsutil.WriteTar(context.Background(), fsys, w)
+		if err != nil {
+			err = fmt.Errorf("archiving the build context %s: %w", dir, err)
+		}
+		w.CloseWithError(err)
+	}()
+	return r, nil
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
 func TestContextTar(t *testing.T) {
@@ -36,7 +38,20 @@ func TestContextTar(t *testing.T) {
 		},
 		dockerfile:     "build/x.dockerfile",
 		wantDockerfile: "build/x.dockerfile",
-		wantFiles:      []string{".dockerignore", "build/x.dockerfile", "keep.txt"},
+		wantFiles:      []string{".dockerignore", "build/", "build/x.dockerfile", "keep.txt"},
+	}, {
+		name: "the dockerfile's own ignore file",
+		files: map[string]string{
+			".dockerignore":                   "keep.txt\n",
+			"build/x.dockerfile":              "FROM x",
+			"build/x.dockerfile.dockerignore": "*\n!keep.txt\n",
+			"keep.txt":                        "k",
+			"drop.txt":                        "d",
+		},
+		dockerfile:     "build/x.dockerfile",
+		wantDockerfile: ".dockyard-dockerfile-",
+		wantFiles:      []string{".dockerignore", "<generated>", "keep.txt"},
+		wantIgnore:     ".dockerignore\n.dockyard-dockerfile-",
 	}, {
 		name:           "dockerfile outside the context",
 		files:          map[string]string{"ctx/a.txt": "a", "other/Dockerfile": "FROM outside"},
@@ -53,7 +68,7 @@ func TestContextTar(t *testing.T) {
 			if strings.HasPrefix(tt.dockerfile, "../") {
 				ctxDir = filepath.Join(root, "ctx")
 			}
-			tarball, name, err := contextTar(ctxDir, filepath.Join(ctxDir, tt.dockerfile))
+			tarball, name, err := contextTar(engine.Request{ContextDir: ctxDir, Dockerfile: filepath.Join(ctxDir, tt.dockerfile)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -110,8 +110,15 @@ func buildOptions(j job) (define.BuildOptions, error) {
 	if err != nil {
 		return define.BuildOptions{}, err
 	}
+	// The context's rules decide what COPY and ADD see; never empty, so
+	// buildah does not look for ignore files of its own.
+	rules, err := req.Rules()
+	if err != nil {
+		return define.BuildOptions{}, err
+	}
 	opts := define.BuildOptions{
 		ContextDirectory:        req.ContextDir,
+		Excludes:                rules.Excludes,
 		PullPolicy:              define.PullIfMissing,
 		Isolation:               define.IsolationChroot,
 		Args:                    req.Args,

@@ -71,6 +71,7 @@ var cases = []struct {
 	{"BuildArgs", testBuildArgs},
 	{"CopyFrom", testCopyFrom},
 	{"Dockerignore", testDockerignore},
+	{"ContextRules", testContextRules},
 	{"FailingRun", testFailingRun},
 	{"Cancel", testCancel},
 	{"ManyFiles", testManyFiles},

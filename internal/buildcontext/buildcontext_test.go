@@ -1,0 +1,160 @@
+package buildcontext
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/tonistiigi/fsutil"
+	fstypes "github.com/tonistiigi/fsutil/types"
+)
+
+func writeFiles(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// walk lists what fsys serves, failing the test on a file not owned by
+// root.
+func walk(t *testing.T, fsys fsutil.FS) []string {
+	t.Helper()
+	var got []string
+	err := fsys.Walk(t.Context(), "", func(path string, entry fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := entry.Info()
+		if err != nil {
+			return err
+		}
+		if st := fi.Sys().(*fstypes.Stat); st.Uid != 0 || st.Gid != 0 {
+			t.Errorf("%s is owned by %d:%d, want root", path, st.Uid, st.Gid)
+		}
+		got = append(got, filepath.ToSlash(path))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func TestLoad(t *testing.T) {
+	tests := []struct {
+		name     string
+		files    map[string]string
+		wantFile string // relative to the root; "" for none
+		want     []string
+	}{{
+		name:  "no ignore file",
+		files: map[string]string{"a.txt": "a", ".git/HEAD": "h", "sub/.dockyard/x": "x"},
+		want:  []string{"Dockerfile", "a.txt", "sub"},
+	}, {
+		name:     "context's .dockerignore",
+		files:    map[string]string{".dockerignore": "*.txt\n!keep.txt\n**/*.tmp\n", "a.txt": "a", "keep.txt": "k", "sub/b.txt": "b", "sub/c.tmp": "c"},
+		wantFile: ".dockerignore",
+		want:     []string{".dockerignore", "Dockerfile", "keep.txt", "sub", "sub/b.txt"},
+	}, {
+		name:     "the Dockerfile's own ignore file first",
+		files:    map[string]string{".dockerignore": "a.txt\n", "Dockerfile.dockerignore": "*\n!a.txt\n", "a.txt": "a", "keep.txt": "k"},
+		wantFile: "Dockerfile.dockerignore",
+		want:     []string{"a.txt"},
+	}, {
+		name:     "an exception does not bring git's folder back",
+		files:    map[string]string{".dockerignore": "!.git\n", ".git/HEAD": "h"},
+		wantFile: ".dockerignore",
+		want:     []string{".dockerignore", "Dockerfile"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			tt.files["Dockerfile"] = "FROM x"
+			writeFiles(t, root, tt.files)
+			r, err := Load(root, filepath.Join(root, "Dockerfile"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantFile := ""
+			if tt.wantFile != "" {
+				wantFile = filepath.Join(root, tt.wantFile)
+			}
+			if r.File != wantFile {
+				t.Errorf("File = %q, want %q", r.File, wantFile)
+			}
+			fsys, err := r.FS(root)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, walk(t, fsys)); diff != "" {
+				t.Errorf("files (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadBadPattern(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"x.dockerfile.dockerignore": "a[\n"})
+	_, err := Load(root, filepath.Join(root, "x.dockerfile"))
+	if err == nil || !strings.Contains(err.Error(), "x.dockerfile.dockerignore") {
+		t.Errorf("err = %v, want one naming the ignore file", err)
+	}
+}
+
+func TestLocals(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"src/c/.dockerignore":      "secret.txt\nbuild\n",
+		"src/c/keep.txt":           "k",
+		"src/c/secret.txt":         "s",
+		"src/c/build/x.dockerfile": "FROM x",
+	})
+	ctxDir := filepath.Join(root, "src", "c")
+	// Owned by someone else, if the test may give files away.
+	_ = os.Chown(filepath.Join(ctxDir, "keep.txt"), 1000, 1000)
+	dockerfile := filepath.Join(ctxDir, "build", "x.dockerfile")
+	r, err := Load(ctxDir, dockerfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs, filter, err := r.Locals(ctxDir, dockerfile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		dir      string
+		excludes []string // the frontend's
+		want     []string
+	}{
+		{"context", LocalContext, nil, []string{".dockerignore", "keep.txt"}},
+		{"the frontend's excludes are dropped", LocalContext, []string{"keep.txt"}, []string{".dockerignore", "keep.txt"}},
+		{"dockerfile directory", LocalDockerfile, nil, []string{"x.dockerfile"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opt := &fsutil.FilterOpt{ExcludePatterns: tt.excludes}
+			if err := filter(tt.dir, opt); err != nil {
+				t.Fatal(err)
+			}
+			dir, err := fsutil.NewFilterFS(dirs[tt.dir], opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, walk(t, dir)); diff != "" {
+				t.Errorf("files (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
