@@ -10,12 +10,14 @@
 package buildcontext
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/moby/patternmatcher"
@@ -156,4 +158,60 @@ func (r *Rules) Locals(contextDir, dockerfile string) (map[string]fsutil.FS, fun
 		return nil
 	}
 	return map[string]fsutil.FS{LocalContext: ctxFS, LocalDockerfile: dfFS}, filter, nil
+}
+
+// Literal returns what the rules leave out of the directory dir as
+// literal patterns (each names one path, its pattern characters escaped):
+// a folder when nothing under it is kept, else the files and folders under
+// it that are not. An engine that matches patterns by rules of its own
+// (buildah descends into an excluded folder only for an exception that
+// starts with its path, where BuildKit tries every wildcard exception)
+// then sends exactly what the rules keep. The list ends with dockyard's own
+// patterns, so it is never empty.
+func (r *Rules) Literal(dir string) ([]string, error) {
+	kept, err := r.FS(dir)
+	if err != nil {
+		return nil, err
+	}
+	keep := map[string]bool{}
+	err = kept.Walk(context.Background(), "", func(p string, _ fs.DirEntry, err error) error {
+		for ; err == nil && p != "." && !keep[p]; p = filepath.Dir(p) {
+			keep[p] = true // and the folders it lies in
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", dir, err)
+	}
+	var out []string
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || p == dir {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil || keep[rel] {
+			return err
+		}
+		out = append(out, escape(filepath.ToSlash(rel)))
+		if d.IsDir() {
+			return filepath.SkipDir
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", dir, err)
+	}
+	return append(out, own...), nil
+}
+
+// escape makes a path a pattern that matches it alone.
+func escape(p string) string {
+	var b strings.Builder
+	for i, c := range p {
+		if strings.ContainsRune(`*?[]\`, c) || (i == 0 && c == '!') {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }

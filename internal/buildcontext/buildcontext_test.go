@@ -158,3 +158,40 @@ func TestLocals(t *testing.T) {
 		})
 	}
 }
+
+func TestLiteral(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		".dockerignore":  "docs\n!**/README.md\n*.log\n",
+		"docs/README.md": "kept by a wildcard exception",
+		"docs/guide.txt": "dropped",
+		"docs/img/a.png": "dropped",
+		"a.log":          "dropped",
+		"[x]*.log":       "dropped, with pattern characters in its name",
+		"keep.txt":       "kept",
+		"logs/b.log":     "kept: *.log is for the top only",
+		".git/HEAD":      "dropped",
+	})
+	r, err := Load(root, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.Literal(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{".git", `\[x\]\*.log`, "a.log", "docs/guide.txt", "docs/img", "**/.git", "**/.dockyard"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Literal (-want +got):\n%s", diff)
+	}
+	// The literal patterns keep what the rules keep.
+	lit, err := newRules("", got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := r.FS(root)
+	b, _ := lit.FS(root)
+	if diff := cmp.Diff(walk(t, a), walk(t, b)); diff != "" {
+		t.Errorf("literal rules keep other files (-rules +literal):\n%s", diff)
+	}
+}

@@ -3,6 +3,7 @@ package inputs
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -261,4 +262,37 @@ func find(m Manifest, path string) Entry {
 		}
 	}
 	return Entry{}
+}
+
+// TestManifestOwnIgnoreFile checks that the Dockerfile's own ignore file
+// replaces the context's .dockerignore, in the manifest and in Touches.
+func TestManifestOwnIgnoreFile(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, tree)
+	writeTree(t, root, map[string]string{"ctx/build/x.dockerfile.dockerignore": "*\n!sub\n!*.log\n"})
+	s := NewScanner(root)
+	src := Source{Context: "ctx", Dockerfile: "ctx/build/x.dockerfile"}
+	m, err := s.Manifest(src.Context, src.Dockerfile, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range m {
+		got = append(got, e.Path)
+	}
+	if want := []string{"debug.log", "keep.log", "sub", "sub/b.txt"}; !slices.Equal(got, want) {
+		t.Errorf("manifest lists %v, want %v", got, want)
+	}
+	for file, want := range map[string]bool{
+		"ctx/build/x.dockerfile.dockerignore": true,
+		"ctx/.dockerignore":                   true,
+		"ctx/sub/b.txt":                       true,
+		"ctx/debug.log":                       true,
+		"ctx/a.txt":                           false,
+		"ctx/ignored/big.bin":                 false,
+	} {
+		if got, err := s.Touches(src, file); err != nil || got != want {
+			t.Errorf("Touches(%s) = %v, %v; want %v", file, got, err, want)
+		}
+	}
 }

@@ -110,15 +110,20 @@ func buildOptions(j job) (define.BuildOptions, error) {
 	if err != nil {
 		return define.BuildOptions{}, err
 	}
-	// The context's rules decide what COPY and ADD see; never empty, so
+	// The context's rules decide what COPY and ADD see, as literal paths
+	// that buildah's own matching cannot read otherwise; never empty, so
 	// buildah does not look for ignore files of its own.
 	rules, err := req.Rules()
 	if err != nil {
 		return define.BuildOptions{}, err
 	}
+	excludes, err := rules.Literal(req.ContextDir)
+	if err != nil {
+		return define.BuildOptions{}, err
+	}
 	opts := define.BuildOptions{
 		ContextDirectory:        req.ContextDir,
-		Excludes:                rules.Excludes,
+		Excludes:                excludes,
 		PullPolicy:              define.PullIfMissing,
 		Isolation:               define.IsolationChroot,
 		Args:                    req.Args,
