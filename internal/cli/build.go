@@ -50,7 +50,7 @@ the component left in generated/ is kept under .dockyard/artifacts/COMPONENT.
 dockyard removes only what it created, also after a failure or Ctrl-C.
 
 An image whose input key (Dockerfile, build args, platform, the context files
-.dockerignore keeps, its parents' keys, its bases' digests) matches an image
+its ignore file keeps, its parents' keys, its bases' digests) matches an image
 the engine still holds is not built again: it is re-tagged if needed and
 reported up-to-date. The key is taken once the component's copies and hooks
 ran. --no-cache builds every selected image.

@@ -1,7 +1,7 @@
 // Package buildkit builds images on a BuildKit daemon (buildkitd) with
 // BuildKit's client library and its Dockerfile frontend. The context and
-// the Dockerfile go through the build's session, with the context's
-// .dockerignore applied, as the docker engine's BuildKit builds do.
+// the Dockerfile go through the build's session, the context as
+// buildcontext keeps it, as the docker engine's BuildKit builds do.
 //
 // The engine keeps the images it builds in an OCI image layout that
 // dockyard manages, on the machine dockyard runs on (see store): BuildKit's

@@ -2,7 +2,7 @@
 // engine's BuildKit, in a session, when the engine has it, with the classic
 // builder otherwise. The classic builder gets the context as a tar; BuildKit
 // reads the context and the Dockerfile's directory through the session.
-// Either way .dockerignore applies. Images the engine holds, such as the
+// Either way it gets what buildcontext keeps. Images the engine holds, such as the
 // project's parents built earlier in the run, resolve as local images:
 // nothing is pulled unless the engine lacks it.
 package docker
