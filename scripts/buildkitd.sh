@@ -15,25 +15,10 @@ sock=/run/buildkit/buildkitd.sock
 log=/var/log/dockyard-buildkitd.log
 packages=(runc qemu-user-static binfmt-support)
 
-log() { printf 'buildkitd: %s\n' "$*" >&2; }
-
-if [[ $(id -u) -ne 0 ]]; then
-	log "must run as root"
-	exit 1
-fi
-
-missing=()
-for p in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-		missing+=("$p")
-	fi
-done
-if ((${#missing[@]} > 0)); then
-	export DEBIAN_FRONTEND=noninteractive
-	log "installing ${missing[*]}"
-	apt-get update -qq </dev/null >&2
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >&2
-fi
+log_prefix=buildkitd
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_root
+install_missing "${packages[@]}"
 
 # buildkit's go.mod has exclude directives, so "go install ...@version" is
 # refused: a small module of our own requires it and builds its commands.
@@ -112,21 +97,5 @@ cat >"$state/buildkitd.toml" <<-EOF
 	[registry."localhost:5000"]
 	  http = true
 EOF
-log "starting buildkitd (log: $log)"
-nohup buildkitd --config "$state/buildkitd.toml" --root "$state/root" --addr "unix://$sock" </dev/null >>"$log" 2>&1 &
-pid=$!
-for _ in $(seq 60); do
-	if answers; then
-		log "buildkitd answers at unix://$sock (pid $pid)"
-		exit 0
-	fi
-	if ! kill -0 "$pid" 2>/dev/null; then
-		log "buildkitd exited; last lines of $log:"
-		tail -n 20 "$log" >&2
-		exit 1
-	fi
-	sleep 1
-done
-log "buildkitd did not answer within 60 s; last lines of $log:"
-tail -n 20 "$log" >&2
-exit 1
+start_daemon buildkitd "$log" "buildkitd answers at unix://$sock" answers \
+	buildkitd --config "$state/buildkitd.toml" --root "$state/root" --addr "unix://$sock"

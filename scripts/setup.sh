@@ -11,27 +11,10 @@ packages=(docker.io docker-registry busybox-static apache2-utils gcc libc6-dev m
 	libgpgme-dev libbtrfs-dev libdevmapper-dev)
 dockerd_log=/var/log/dockyard-dockerd.log
 
-log() { printf 'setup: %s\n' "$*" >&2; }
-
-if [[ $(id -u) -ne 0 ]]; then
-	log "must run as root"
-	exit 1
-fi
-
-missing=()
-for p in "${packages[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-		missing+=("$p")
-	fi
-done
-if ((${#missing[@]} > 0)); then
-	export DEBIAN_FRONTEND=noninteractive
-	log "installing ${missing[*]}"
-	apt-get update -qq </dev/null >&2
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >&2
-else
-	log "packages present: ${packages[*]}"
-fi
+log_prefix=setup
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+need_root
+install_missing --say-present "${packages[@]}"
 
 engine_answers() { timeout 10 docker info >/dev/null 2>&1; }
 
@@ -43,22 +26,4 @@ if [[ -n ${DOCKER_HOST:-} ]]; then
 	log "DOCKER_HOST=$DOCKER_HOST does not answer; not starting a local dockerd"
 	exit 1
 fi
-
-log "starting dockerd (log: $dockerd_log)"
-nohup dockerd </dev/null >>"$dockerd_log" 2>&1 &
-pid=$!
-for _ in $(seq 60); do
-	if engine_answers; then
-		log "docker engine answers (dockerd pid $pid)"
-		exit 0
-	fi
-	if ! kill -0 "$pid" 2>/dev/null; then
-		log "dockerd exited; last lines of $dockerd_log:"
-		tail -n 20 "$dockerd_log" >&2
-		exit 1
-	fi
-	sleep 1
-done
-log "dockerd did not answer within 60 s; last lines of $dockerd_log:"
-tail -n 20 "$dockerd_log" >&2
-exit 1
+start_daemon dockerd "$dockerd_log" "docker engine answers" engine_answers dockerd

@@ -99,6 +99,22 @@ type StatusWriter interface {
 	WriteStatus(status []byte)
 }
 
+// TailLines is how many output lines of a failing step a StepError
+// carries.
+const TailLines = 10
+
+// Tail keeps the last TailLines lines added: a step's output for its
+// StepError.
+type Tail []string
+
+// Add adds a line, dropping the oldest beyond TailLines.
+func (t *Tail) Add(l string) {
+	if len(*t) == TailLines {
+		*t = (*t)[1:]
+	}
+	*t = append(*t, l)
+}
+
 // StepError is a build step's failure with the last lines the step wrote;
 // every engine returns it for a failed instruction.
 type StepError struct {
@@ -222,6 +238,17 @@ func (s *Stops) Note(req Request, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.images = append(s.images, req.Image)
+}
+
+// Failed returns the error of req's failed build, naming the image. A
+// build whose end the engine could not confirm is recorded (Note), and
+// said so in logs.
+func (s *Stops) Failed(req Request, logs io.Writer, err error) error {
+	if errors.Is(err, ErrStopUnconfirmed) {
+		fmt.Fprintf(logs, "dockyard: %v\n", err)
+		s.Note(req, err)
+	}
+	return fmt.Errorf("building %s: %w", req.Image, err)
 }
 
 // Err returns an error naming the builds recorded, nil when there is none.

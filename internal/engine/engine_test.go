@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -24,5 +25,23 @@ func TestStops(t *testing.T) {
 	want = "the engine did not confirm that the build stopped within 15s: the builds of slow, slower may still run (their logs say more)"
 	if err := s.Err(); err == nil || err.Error() != want {
 		t.Errorf("Err() = %v, want %q", err, want)
+	}
+}
+
+func TestStopsFailed(t *testing.T) {
+	var s Stops
+	var logs strings.Builder
+	unconfirmed := fmt.Errorf("stopping: %w", ErrStopUnconfirmed)
+	if err := s.Failed(Request{Image: "a"}, &logs, errors.New("boom")); err.Error() != "building a: boom" {
+		t.Errorf("err = %v", err)
+	}
+	if err := s.Failed(Request{Image: "slow"}, &logs, unconfirmed); !errors.Is(err, ErrStopUnconfirmed) {
+		t.Errorf("err = %v, want ErrStopUnconfirmed wrapped", err)
+	}
+	if got := logs.String(); got != "dockyard: "+unconfirmed.Error()+"\n" {
+		t.Errorf("logs = %q", got)
+	}
+	if err := s.Err(); err == nil || !strings.Contains(err.Error(), "slow") || strings.Contains(err.Error(), "a,") {
+		t.Errorf("Err = %v, want only slow named", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/containerd/containerd/v2/core/content"
 	"github.com/moby/buildkit/client"
@@ -19,6 +20,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/bkprogress"
 )
 
 // The Dockerfile frontend; the session's directories are those of
@@ -133,7 +135,7 @@ func (e *Engine) solve(ctx context.Context, req engine.Request, opt client.Solve
 // solveOn runs one build on d, its progress to logs.
 func solveOn(ctx context.Context, d daemon, opt client.SolveOpt, logs io.Writer) (*client.SolveResponse, error) {
 	status := make(chan *client.SolveStatus)
-	tr := newTrace(logs)
+	tr := bkprogress.New(logs)
 	var resp *client.SolveResponse
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
@@ -143,7 +145,7 @@ func solveOn(ctx context.Context, d daemon, opt client.SolveOpt, logs io.Writer)
 	})
 	g.Go(func() error {
 		for s := range status {
-			tr.write(s)
+			tr.Write(s)
 		}
 		return nil
 	})
@@ -151,9 +153,19 @@ func solveOn(ctx context.Context, d daemon, opt client.SolveOpt, logs io.Writer)
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
-		return nil, tr.failure(err)
+		return nil, failure(tr, err)
 	}
 	return resp, nil
+}
+
+// failure turns the solve's error into a StepError naming the failed
+// step, with its last output lines, when a step failed.
+func failure(tr *bkprogress.Trace, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "failed to solve: ")
+	if se, ok := tr.Failed(msg); ok {
+		return se
+	}
+	return fmt.Errorf("buildkitd: %s", msg)
 }
 
 // keep records the exported image in the layout under tags.

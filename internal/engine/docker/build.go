@@ -2,7 +2,6 @@ package docker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,11 +19,7 @@ import (
 func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
 	res, err := e.build(ctx, req, logs)
 	if err != nil {
-		if errors.Is(err, engine.ErrStopUnconfirmed) {
-			fmt.Fprintf(logs, "dockyard: %v\n", err)
-			e.stops.Note(req, err)
-		}
-		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
+		return engine.Result{}, e.stops.Failed(req, logs, err)
 	}
 	return res, nil
 }

@@ -174,7 +174,7 @@ func (s *stop) confirm(ctx context.Context, out *output) error {
 // container of the classic builder's that still runs. It returns what it
 // found, or "".
 func (s *stop) check(out *output, deadline time.Time) string {
-	if steps := out.trace.unfinished(); len(steps) > 0 {
+	if steps := out.trace.Unfinished(); len(steps) > 0 {
 		return fmt.Sprintf("the engine did not report the end of %q", steps)
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)

@@ -8,12 +8,14 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dockyard-build/dockyard/internal/engine"
+	controlapi "github.com/moby/buildkit/api/services/control"
+	"github.com/moby/buildkit/client"
 	"github.com/moby/moby/api/types/jsonstream"
-)
+	"google.golang.org/protobuf/encoding/protojson"
 
-// tailLines is how many output lines of a failing step an error carries.
-const tailLines = 10
+	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/bkprogress"
+)
 
 // The classic builder's lines that announce a step's container and its
 // removal, followed by the container's short ID.
@@ -34,11 +36,11 @@ const (
 type output struct {
 	logs  io.Writer
 	id    string
-	trace *trace
+	trace *bkprogress.Trace
 	// step and tail are the classic builder's current step and its output;
 	// partial is text after the last newline it sent.
 	step    string
-	tail    lines
+	tail    engine.Tail
 	partial string
 	// containers are the classic builder's step containers that it
 	// announced and has not said it removed.
@@ -46,7 +48,7 @@ type output struct {
 }
 
 func newOutput(logs io.Writer) *output {
-	return &output{logs: logs, trace: newTrace(logs)}
+	return &output{logs: logs, trace: bkprogress.New(logs)}
 }
 
 // read consumes messages until the stream ends or carries an error.
@@ -74,11 +76,7 @@ func (o *output) read(r io.Reader) error {
 func (o *output) handle(m jsonstream.Message) error {
 	switch {
 	case m.Aux != nil && m.ID == auxTrace:
-		var status []byte
-		if err := json.Unmarshal(*m.Aux, &status); err != nil {
-			return fmt.Errorf("decoding BuildKit progress: %w", err)
-		}
-		return o.trace.write(status)
+		return o.status(*m.Aux)
 	case m.Aux != nil:
 		var img struct{ ID string }
 		if err := json.Unmarshal(*m.Aux, &img); err == nil && img.ID != "" {
@@ -107,7 +105,7 @@ func (o *output) stream(text string) {
 		l = strings.TrimRight(l, "\r\n")
 		switch {
 		case strings.HasPrefix(l, "Step "):
-			o.step, o.tail = l, lines{}
+			o.step, o.tail = l, nil
 		case strings.HasPrefix(l, runningIn):
 			o.containers = append(o.containers, strings.TrimSpace(strings.TrimPrefix(l, runningIn)))
 		case strings.HasPrefix(l, removing):
@@ -115,7 +113,7 @@ func (o *output) stream(text string) {
 			o.containers = slices.DeleteFunc(o.containers, func(c string) bool { return c == id })
 		case strings.HasPrefix(l, " ---> "):
 		case strings.TrimSpace(l) != "":
-			o.tail.add(l)
+			o.tail.Add(l)
 		}
 	}
 }
@@ -129,18 +127,29 @@ func (o *output) flush() {
 
 func (o *output) failure(msg string) error {
 	o.flush()
-	if step, out, ok := o.trace.failed(); ok {
-		return &engine.StepError{Message: msg, Step: step, Output: out}
+	if se, ok := o.trace.Failed(msg); ok {
+		return se
 	}
 	return &engine.StepError{Message: msg, Step: o.step, Output: o.tail}
 }
 
-// lines keeps the last tailLines lines added.
-type lines []string
-
-func (ls *lines) add(l string) {
-	if len(*ls) == tailLines {
-		*ls = (*ls)[1:]
+// status writes one of the engine's BuildKit status messages (a
+// marshaled StatusResponse) to the trace, and hands it as JSON to logs
+// when logs takes raw status.
+func (o *output) status(aux json.RawMessage) error {
+	var raw []byte
+	if err := json.Unmarshal(aux, &raw); err != nil {
+		return fmt.Errorf("decoding BuildKit progress: %w", err)
 	}
-	*ls = append(*ls, l)
+	var s controlapi.StatusResponse
+	if err := s.UnmarshalVT(raw); err != nil {
+		return fmt.Errorf("decoding BuildKit progress: %w", err)
+	}
+	if sw, ok := o.logs.(engine.StatusWriter); ok {
+		if j, err := protojson.Marshal(&s); err == nil {
+			sw.WriteStatus(j)
+		}
+	}
+	o.trace.Write(client.NewSolveStatus(&s))
+	return nil
 }

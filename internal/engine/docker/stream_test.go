@@ -77,7 +77,7 @@ func TestOutputBuildKit(t *testing.T) {
 		t.Errorf("logs (-want +got):\n%s", diff)
 	}
 	// The steps that started and whose end the engine did not report.
-	if diff := cmp.Diff([]string{"[2/3] RUN test"}, o.trace.unfinished()); diff != "" {
+	if diff := cmp.Diff([]string{"[2/3] RUN test"}, o.trace.Unfinished()); diff != "" {
 		t.Errorf("unfinished (-want +got):\n%s", diff)
 	}
 }

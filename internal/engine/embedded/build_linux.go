@@ -34,11 +34,7 @@ const waitDelay = 5 * time.Second
 func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
 	res, err := e.build(ctx, req, logs)
 	if err != nil {
-		if errors.Is(err, engine.ErrStopUnconfirmed) {
-			fmt.Fprintf(logs, "dockyard: %v\n", err)
-			e.stops.Note(req, err)
-		}
-		return engine.Result{}, fmt.Errorf("building %s: %w", req.Image, err)
+		return engine.Result{}, e.stops.Failed(req, logs, err)
 	}
 	return res, nil
 }

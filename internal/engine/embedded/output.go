@@ -10,9 +10,6 @@ import (
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
-// tailLines is how many output lines of a failing step an error carries.
-const tailLines = 10
-
 var (
 	// stepLine is buildah's line announcing a step, "[2/3] STEP 1/4: RUN ..."
 	// in a multi-stage build.
@@ -31,7 +28,7 @@ type output struct {
 
 	mu      sync.Mutex
 	partial []byte
-	tail    []string // the current step's last lines
+	tail    engine.Tail // the current step's last lines
 }
 
 func (o *output) Write(p []byte) (int, error) {
@@ -64,15 +61,12 @@ func (o *output) line(l string) {
 	io.WriteString(o.logs, l+"\n")
 	switch {
 	case stepLine.MatchString(l):
-		o.tail = o.tail[:0]
+		o.tail = nil
 		return
 	case exitLine.MatchString(l):
 		return
 	}
-	if len(o.tail) == tailLines {
-		o.tail = append(o.tail[:0], o.tail[1:]...)
-	}
-	o.tail = append(o.tail, l)
+	o.tail.Add(l)
 }
 
 // failure turns the worker's error message into a StepError carrying the
@@ -81,7 +75,7 @@ func (o *output) failure(msg string) *engine.StepError {
 	o.flush()
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	e := &engine.StepError{Message: msg, Output: append([]string(nil), o.tail...)}
+	e := &engine.StepError{Message: msg, Output: o.tail}
 	if m := stepFailure.FindStringSubmatch(msg); m != nil {
 		e.Step, e.Message = m[1], m[2]
 	}

@@ -42,8 +42,8 @@ func TestOutputTail(t *testing.T) {
 	if err.Step != "" || err.Message != "a message that is not about a step" {
 		t.Errorf("failure = %+v", err)
 	}
-	if len(err.Output) != tailLines || err.Output[0] != "xxx" || err.Output[tailLines-1] != strings.Repeat("x", 12) {
-		t.Errorf("output = %q, want the last %d lines", err.Output, tailLines)
+	if len(err.Output) != engine.TailLines || err.Output[0] != "xxx" || err.Output[engine.TailLines-1] != strings.Repeat("x", 12) {
+		t.Errorf("output = %q, want the last %d lines", err.Output, engine.TailLines)
 	}
 }
 

@@ -1,4 +1,8 @@
-package docker
+// Package bkprogress turns BuildKit's status updates into lines numbered
+// by vertex, as BuildKit's plain progress does: "#3 [2/3] RUN echo hi",
+// "#3 hi", "#3 DONE 0.2s". Both engines that build with BuildKit (the
+// docker engine's and buildkitd) write their builds' progress through it.
+package bkprogress
 
 import (
 	"fmt"
@@ -6,20 +10,18 @@ import (
 	"slices"
 	"strings"
 
-	controlapi "github.com/moby/buildkit/api/services/control"
-	"google.golang.org/protobuf/encoding/protojson"
+	"github.com/moby/buildkit/client"
+	digest "github.com/opencontainers/go-digest"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
-// trace turns BuildKit's status messages into lines numbered by vertex, as
-// BuildKit's plain progress does: "#3 [2/3] RUN echo hi", "#3 hi",
-// "#3 DONE 0.2s".
-type trace struct {
+// Trace writes a build's status updates as lines, and keeps each vertex's
+// last lines for the error of a failed step.
+type Trace struct {
 	logs     io.Writer
-	vertices map[string]*vertex
-	// errored is the vertex that reported an error, if any.
-	errored *vertex
+	vertices map[digest.Digest]*vertex
+	errored  *vertex // the first vertex that reported an error
 }
 
 type vertex struct {
@@ -27,27 +29,18 @@ type vertex struct {
 	name    string
 	started bool
 	done    bool
-	// partial is log text after the last newline; tail the last lines.
-	partial string
-	tail    lines
+	partial string // log text after the last newline
+	tail    engine.Tail
 }
 
-func newTrace(logs io.Writer) *trace {
-	return &trace{logs: logs, vertices: map[string]*vertex{}}
+// New returns a trace that writes to logs.
+func New(logs io.Writer) *Trace {
+	return &Trace{logs: logs, vertices: map[digest.Digest]*vertex{}}
 }
 
-// write decodes one marshaled StatusResponse and writes its lines.
-func (t *trace) write(b []byte) error {
-	var s controlapi.StatusResponse
-	if err := s.UnmarshalVT(b); err != nil {
-		return fmt.Errorf("decoding BuildKit progress: %w", err)
-	}
-	if sw, ok := t.logs.(engine.StatusWriter); ok {
-		if raw, err := protojson.Marshal(&s); err == nil {
-			sw.WriteStatus(raw)
-		}
-	}
-	// Starts first, then logs, then ends: one message may carry all three.
+// Write writes one status update's lines: starts, then logs, then ends,
+// as one update may carry all three.
+func (t *Trace) Write(s *client.SolveStatus) {
 	for _, v := range s.Vertexes {
 		vx := t.vertex(v.Digest, v.Name)
 		if v.Started != nil && !vx.started {
@@ -56,7 +49,7 @@ func (t *trace) write(b []byte) error {
 		}
 	}
 	for _, l := range s.Logs {
-		t.log(t.vertex(l.Vertex, ""), string(l.Msg))
+		t.log(t.vertex(l.Vertex, ""), string(l.Data))
 	}
 	for _, v := range s.Vertexes {
 		if vx := t.vertex(v.Digest, ""); v.Completed != nil && !vx.done {
@@ -64,11 +57,10 @@ func (t *trace) write(b []byte) error {
 			t.end(vx, v)
 		}
 	}
-	return nil
 }
 
 // log writes a vertex's complete output lines and keeps the rest.
-func (t *trace) log(vx *vertex, msg string) {
+func (t *Trace) log(vx *vertex, msg string) {
 	text := vx.partial + msg
 	vx.partial = ""
 	for line := range strings.Lines(text) {
@@ -81,7 +73,7 @@ func (t *trace) log(vx *vertex, msg string) {
 }
 
 // end writes how a vertex finished.
-func (t *trace) end(vx *vertex, v *controlapi.Vertex) {
+func (t *Trace) end(vx *vertex, v *client.Vertex) {
 	if !vx.started {
 		vx.started = true
 		t.printf(vx, "%s", vx.name)
@@ -89,20 +81,21 @@ func (t *trace) end(vx *vertex, v *controlapi.Vertex) {
 	t.flush(vx)
 	switch {
 	case v.Error != "":
-		t.errored = vx
+		if t.errored == nil {
+			t.errored = vx
+		}
 		t.printf(vx, "ERROR: %s", v.Error)
 	case v.Cached:
 		t.printf(vx, "CACHED")
 	case v.Started != nil:
-		d := v.Completed.AsTime().Sub(v.Started.AsTime())
-		t.printf(vx, "DONE %.1fs", d.Seconds())
+		t.printf(vx, "DONE %.1fs", v.Completed.Sub(*v.Started).Seconds())
 	default:
 		t.printf(vx, "DONE")
 	}
 }
 
 // vertex returns the vertex with digest d, numbering it when first seen.
-func (t *trace) vertex(d, name string) *vertex {
+func (t *Trace) vertex(d digest.Digest, name string) *vertex {
 	vx, ok := t.vertices[d]
 	if !ok {
 		vx = &vertex{num: len(t.vertices) + 1}
@@ -114,35 +107,37 @@ func (t *trace) vertex(d, name string) *vertex {
 	return vx
 }
 
-func (t *trace) line(vx *vertex, l string) {
-	vx.tail.add(l)
+func (t *Trace) line(vx *vertex, l string) {
+	vx.tail.Add(l)
 	t.printf(vx, "%s", l)
 }
 
 // flush ends a vertex's last log line if it lacks a newline.
-func (t *trace) flush(vx *vertex) {
+func (t *Trace) flush(vx *vertex) {
 	if vx.partial != "" {
 		t.line(vx, strings.TrimRight(vx.partial, "\r"))
 		vx.partial = ""
 	}
 }
 
-func (t *trace) printf(vx *vertex, format string, args ...any) {
+func (t *Trace) printf(vx *vertex, format string, args ...any) {
 	fmt.Fprintf(t.logs, "#%d "+format+"\n", append([]any{vx.num}, args...)...)
 }
 
-// failed returns the failing vertex's name and last output lines.
-func (t *trace) failed() (string, []string, bool) {
+// Failed returns a StepError for the engine's error message msg naming
+// the first step that failed, with its last output lines; false when no
+// step failed.
+func (t *Trace) Failed(msg string) (*engine.StepError, bool) {
 	if t.errored == nil {
-		return "", nil, false
+		return nil, false
 	}
 	t.flush(t.errored)
-	return t.errored.name, t.errored.tail, true
+	return &engine.StepError{Message: msg, Step: t.errored.name, Output: t.errored.tail}, true
 }
 
-// unfinished returns the names of the vertices that started and did not
+// Unfinished returns the names of the vertices that started and did not
 // end, in the order they were first seen.
-func (t *trace) unfinished() []string {
+func (t *Trace) Unfinished() []string {
 	var vs []*vertex
 	for _, vx := range t.vertices {
 		if vx.started && !vx.done {
