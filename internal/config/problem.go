@@ -3,7 +3,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Problem is something wrong at a place in a file.
@@ -28,8 +27,3 @@ func (ps *problems) add(file string, line int, format string, args ...any) {
 }
 
 func (ps problems) err() error { return errors.Join(ps...) }
-
-// Lines splits an error made of joined problems into one message per line.
-func Lines(err error) []string {
-	return strings.Split(err.Error(), "\n")
-}

@@ -53,11 +53,6 @@ func (g *Graph) Parents(n string) []string {
 	return slices.Sorted(maps.Keys(g.parents[n]))
 }
 
-// Children returns the nodes that need n, sorted.
-func (g *Graph) Children(n string) []string {
-	return slices.Sorted(maps.Keys(g.children[n]))
-}
-
 // Upstream returns the given nodes and every node they need, transitively,
 // sorted.
 func (g *Graph) Upstream(nodes ...string) []string {

@@ -26,8 +26,8 @@ func TestStructure(t *testing.T) {
 	if diff := cmp.Diff([]string{"base", "lib"}, g.Parents("app")); diff != "" {
 		t.Errorf("Parents mismatch (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"app", "cli"}, g.Children("base")); diff != "" {
-		t.Errorf("Children mismatch (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{"app", "base", "cli"}, g.Downstream("base")); diff != "" {
+		t.Errorf("Downstream mismatch (-want +got):\n%s", diff)
 	}
 	if got := g.Parents("missing"); len(got) != 0 {
 		t.Errorf("Parents(missing) = %v, want none", got)

@@ -45,14 +45,6 @@ func DockerAnswers() error {
 	return nil
 }
 
-// NeedCommand skips (or, in CI, fails) the test unless name is on the PATH.
-func NeedCommand(t testing.TB, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		Missing(t, "%s is not installed (run scripts/setup.sh)", name)
-	}
-}
-
 // WriteFiles writes files (slash paths relative to a new temporary folder,
 // with their contents) and returns the folder: a small repository for a test.
 func WriteFiles(t testing.TB, files map[string]string) string {

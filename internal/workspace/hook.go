@@ -1,7 +1,6 @@
 package workspace
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,19 +9,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
-	"sync"
 	"time"
 )
 
-// tailLines is how much of a failed hook's output a HookError keeps.
-const tailLines = 20
-
 // HookError is a hook that exited with a non-zero status.
 type HookError struct {
-	Script   string   // root-relative
-	ExitCode int      // 128+N when signal N killed it
-	Tail     []string // the last lines of its output
+	Script   string // root-relative
+	ExitCode int    // 128+N when signal N killed it
 }
 
 func (e *HookError) Error() string {
@@ -43,12 +36,11 @@ func (w *Workspace) RunHook(ctx context.Context, script, dir string, extra []str
 		return err
 	}
 	script = filepath.ToSlash(script)
-	h := &hookOutput{out: out}
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(w.dir, filepath.FromSlash(script)))
 	cmd.Dir = filepath.Join(w.dir, filepath.FromSlash(dir))
 	cmd.Env = append(append(os.Environ(), extra...), mark)
 	// One writer for both: exec then uses one pipe, which keeps the order.
-	cmd.Stdout, cmd.Stderr = h, h
+	cmd.Stdout, cmd.Stderr = out, out
 	// Stop waiting for output soon after the hook ends, even if something
 	// it left running in the background still holds the pipe.
 	cmd.WaitDelay = 2 * time.Second
@@ -70,50 +62,7 @@ func (w *Workspace) RunHook(ctx context.Context, script, dir string, extra []str
 	case errors.Is(err, exec.ErrWaitDelay) && cmd.ProcessState.Success():
 		return nil
 	case errors.As(err, &exit):
-		return &HookError{Script: script, ExitCode: exitStatus(exit.ProcessState), Tail: h.tail()}
+		return &HookError{Script: script, ExitCode: exitStatus(exit.ProcessState)}
 	}
 	return fmt.Errorf("running %s: %w", script, err)
-}
-
-// hookOutput passes a hook's output on and keeps its last lines.
-type hookOutput struct {
-	out     io.Writer
-	mu      sync.Mutex
-	lines   []string // complete lines, at most tailLines
-	partial []byte   // the line being written
-}
-
-func (h *hookOutput) Write(p []byte) (int, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	rest := p
-	for {
-		i := bytes.IndexByte(rest, '\n')
-		if i < 0 {
-			h.partial = append(h.partial, rest...)
-			break
-		}
-		line := string(append(h.partial, rest[:i]...))
-		h.partial = h.partial[:0]
-		h.lines = append(h.lines, strings.TrimSuffix(line, "\r"))
-		if len(h.lines) > tailLines {
-			h.lines = h.lines[len(h.lines)-tailLines:]
-		}
-		rest = rest[i+1:]
-	}
-	return h.out.Write(p)
-}
-
-// tail returns the last lines written, the unfinished one included.
-func (h *hookOutput) tail() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	lines := append([]string(nil), h.lines...)
-	if len(h.partial) > 0 {
-		lines = append(lines, string(h.partial))
-	}
-	if len(lines) > tailLines {
-		lines = lines[len(lines)-tailLines:]
-	}
-	return lines
 }

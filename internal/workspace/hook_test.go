@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -57,13 +56,8 @@ exit 3
 	if got, want := err.Error(), "src/web/build/build-post.sh exited with status 3"; got != want {
 		t.Errorf("message = %q, want %q", got, want)
 	}
-	var want []string
-	for i := 12; i <= 30; i++ {
-		want = append(want, fmt.Sprintf("line %d", i))
-	}
-	want = append(want, "last words")
-	if diff := cmp.Diff(want, hook.Tail); diff != "" {
-		t.Errorf("tail (-want +got):\n%s", diff)
+	if hook.ExitCode != 3 {
+		t.Errorf("exit code = %d, want 3", hook.ExitCode)
 	}
 }
 
