@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/enginetest"
 )
 
 func TestBuildChildOfLocalBase(t *testing.T) {
 	forEachBuilder(t, func(t *testing.T, e *Engine) {
 		base := baseImage(t, e)
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{
+		enginetest.WriteFiles(t, dir, map[string]string{
 			"Dockerfile": "FROM " + base + "\nARG MSG=unset\nRUN echo \"msg is $MSG\" && echo \"$MSG\" > /msg\n",
 		})
 		name := uniqueName(t)
@@ -59,7 +60,7 @@ func TestBuildTarget(t *testing.T) {
 	forEachBuilder(t, func(t *testing.T, e *Engine) {
 		base := baseImage(t, e)
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{
+		enginetest.WriteFiles(t, dir, map[string]string{
 			"Dockerfile": "FROM " + base + " AS first\nRUN echo first > /stage\n" +
 				"FROM first AS second\nRUN echo second > /stage\n",
 		})
@@ -94,7 +95,7 @@ func TestBuildDockerignore(t *testing.T) {
 				base := baseImage(t, e)
 				root := t.TempDir()
 				ctxDir := filepath.Join(root, "src", "c")
-				writeFiles(t, ctxDir, map[string]string{
+				enginetest.WriteFiles(t, ctxDir, map[string]string{
 					"keep.txt":       "kept",
 					"secret.txt":     "secret",
 					"logs/a.log":     "log",
@@ -130,7 +131,7 @@ func TestBuildFailingStep(t *testing.T) {
 	forEachBuilder(t, func(t *testing.T, e *Engine) {
 		base := baseImage(t, e)
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{
+		enginetest.WriteFiles(t, dir, map[string]string{
 			"Dockerfile": "FROM " + base + "\nRUN echo first line && echo 'it broke' && exit 3\n",
 		})
 		_, logs, err := buildImage(t, e, engine.Request{

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/enginetest"
 )
 
 func TestContextTar(t *testing.T) {
@@ -63,7 +64,7 @@ func TestContextTar(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
-			writeFiles(t, root, tt.files)
+			enginetest.WriteFiles(t, root, tt.files)
 			ctxDir := root
 			if strings.HasPrefix(tt.dockerfile, "../") {
 				ctxDir = filepath.Join(root, "ctx")

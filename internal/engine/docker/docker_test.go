@@ -51,7 +51,7 @@ func TestBuildCancel(t *testing.T) {
 			secs += 10000
 		}
 		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{
+		enginetest.WriteFiles(t, dir, map[string]string{
 			"Dockerfile": fmt.Sprintf("FROM %s\nRUN echo started && sleep %d\n", base, secs),
 		})
 		ctx, cancel := context.WithCancel(t.Context())

@@ -60,20 +60,6 @@ func uniqueName(t *testing.T) string {
 	return "dockyard-test-" + name + "-" + hex.EncodeToString(b)
 }
 
-// writeFiles creates files (path: content) under dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // buildImage runs req, removes its tags when the test ends, and returns the
 // result and the logs. Removing a tag prunes the image's untagged parents:
 // the test's own, since every test builds on a base of its own.
@@ -115,7 +101,7 @@ func baseImage(t *testing.T, e *Engine) string {
 	}
 	dir := t.TempDir()
 	name := uniqueName(t) + "-base"
-	writeFiles(t, dir, map[string]string{
+	enginetest.WriteFiles(t, dir, map[string]string{
 		"busybox": string(busybox),
 		"Dockerfile": "FROM scratch\nLABEL " + testLabel + "=" + name + "\n" +
 			"COPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n",

@@ -101,7 +101,7 @@ func TestBuildCancelConfirmation(t *testing.T) {
 			e.builder, e.stopTimeout = build.BuilderV1, time.Second
 
 			dir := t.TempDir()
-			writeFiles(t, dir, map[string]string{"Dockerfile": "FROM scratch\nRUN sleep 1000\n"})
+			enginetest.WriteFiles(t, dir, map[string]string{"Dockerfile": "FROM scratch\nRUN sleep 1000\n"})
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			logs := &enginetest.SyncBuffer{}
