@@ -10,20 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/tonistiigi/fsutil"
 	fstypes "github.com/tonistiigi/fsutil/types"
-)
 
-func writeFiles(t *testing.T, root string, files map[string]string) {
-	t.Helper()
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
+	"github.com/dockyard-build/dockyard/internal/testenv"
+)
 
 // walk lists what fsys serves, failing the test on a file not owned by
 // root.
@@ -78,9 +67,8 @@ func TestLoad(t *testing.T) {
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			root := t.TempDir()
 			tt.files["Dockerfile"] = "FROM x"
-			writeFiles(t, root, tt.files)
+			root := testenv.WriteFiles(t, tt.files)
 			r, err := Load(root, filepath.Join(root, "Dockerfile"))
 			if err != nil {
 				t.Fatal(err)
@@ -104,8 +92,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestLoadBadPattern(t *testing.T) {
-	root := t.TempDir()
-	writeFiles(t, root, map[string]string{"x.dockerfile.dockerignore": "a[\n"})
+	root := testenv.WriteFiles(t, map[string]string{"x.dockerfile.dockerignore": "a[\n"})
 	_, err := Load(root, filepath.Join(root, "x.dockerfile"))
 	if err == nil || !strings.Contains(err.Error(), "x.dockerfile.dockerignore") {
 		t.Errorf("err = %v, want one naming the ignore file", err)
@@ -113,8 +100,7 @@ func TestLoadBadPattern(t *testing.T) {
 }
 
 func TestLocals(t *testing.T) {
-	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	root := testenv.WriteFiles(t, map[string]string{
 		"src/c/.dockerignore":      "secret.txt\nbuild\n",
 		"src/c/keep.txt":           "k",
 		"src/c/secret.txt":         "s",
@@ -160,8 +146,7 @@ func TestLocals(t *testing.T) {
 }
 
 func TestLiteral(t *testing.T) {
-	root := t.TempDir()
-	writeFiles(t, root, map[string]string{
+	root := testenv.WriteFiles(t, map[string]string{
 		".dockerignore":  "docs\n!**/README.md\n*.log\n",
 		"docs/README.md": "kept by a wildcard exception",
 		"docs/guide.txt": "dropped",
