@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -86,6 +87,21 @@ func TestLoad(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, walk(t, fsys)); diff != "" {
 				t.Errorf("files (-want +got):\n%s", diff)
+			}
+			// The key's walk keeps the same, with the system's lstat.
+			var walked []string
+			err = r.Walk(root, func(rel string, fi fs.FileInfo) error {
+				if _, ok := fi.Sys().(*syscall.Stat_t); !ok || fi.Name() != filepath.Base(rel) {
+					t.Errorf("%s: stat %v, want the system's", rel, fi)
+				}
+				walked = append(walked, rel)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, walked); diff != "" {
+				t.Errorf("Walk (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -189,12 +189,8 @@ func (s *Scanner) fill(it *item) error {
 		it.Digest = filepath.ToSlash(target)
 		return nil
 	}
-	// The walk's stat lacks the inode and change time the cache needs.
-	fi, err := os.Lstat(s.abs(it.file))
-	if err != nil {
-		return fmt.Errorf("reading the build context: %w", err)
-	}
-	it.Digest, err = s.digest(it.file, fi)
+	d, err := s.digest(it.file, it.fi)
+	it.Digest = d
 	return err
 }
 

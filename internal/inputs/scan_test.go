@@ -11,7 +11,7 @@ import (
 
 // writeTree writes files (slash path -> content) under root; a content
 // starting with "->" makes a symlink to the rest.
-func writeTree(t *testing.T, root string, files map[string]string) {
+func writeTree(t testing.TB, root string, files map[string]string) {
 	t.Helper()
 	for rel, content := range files {
 		p := filepath.Join(root, filepath.FromSlash(rel))

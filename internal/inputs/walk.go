@@ -1,10 +1,8 @@
 package inputs
 
 import (
-	"context"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 
 	"github.com/dockyard-build/dockyard/internal/buildcontext"
 )
@@ -16,23 +14,12 @@ type found struct {
 }
 
 // walk lists the tree of the root-relative folder dir as rules keep it,
-// through the walk engines send contexts with. Symlinks are listed, never
-// followed.
+// with the filter engines send contexts through. Symlinks are listed,
+// never followed.
 func (s *Scanner) walk(dir string, rules *buildcontext.Rules) ([]found, error) {
-	fsys, err := rules.FS(s.abs(dir))
-	if err != nil {
-		return nil, err
-	}
 	var out []found
-	err = fsys.Walk(context.Background(), "/", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return err
-		}
-		out = append(out, found{rel: filepath.ToSlash(p), fi: fi})
+	err := rules.Walk(s.abs(dir), func(rel string, fi fs.FileInfo) error {
+		out = append(out, found{rel: rel, fi: fi})
 		return nil
 	})
 	if err != nil {
