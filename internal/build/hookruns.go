@@ -29,7 +29,7 @@ func (t *task) recordHookRun() error {
 	}
 	out := inputs.Manifest{}
 	if dir := artifactDir(c.Name); t.r.exists(dir) {
-		if out, err = inc.Scanner.Manifest(dir, nil); err != nil {
+		if out, err = inc.Scanner.Manifest(dir, "", nil); err != nil {
 			return err
 		}
 	}
@@ -79,7 +79,7 @@ func (t *task) hookInputs() (string, error) {
 		}
 		return hex.EncodeToString(h.Sum(nil)), nil
 	}
-	m, err := inc.Scanner.Manifest(c.Dir, nil)
+	m, err := inc.Scanner.Manifest(c.Dir, "", nil)
 	if err != nil {
 		return "", err
 	}
