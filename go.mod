@@ -239,6 +239,8 @@ replace (
 	// v1.3 made Pids.Limit a pointer, which runtime-tools assigns directly.
 	github.com/opencontainers/runtime-spec => github.com/opencontainers/runtime-spec v1.2.1
 	// v1.12 dropped label.SetProcessLabel, which buildah's chroot calls.
+	// v1.11.1 is in the range of CVE-2025-52881 (fixed in v1.13.0): see
+	// "Known exposure" in docs/architecture.md.
 	github.com/opencontainers/selinux => github.com/opencontainers/selinux v1.11.1
 	// v1.x wants runtime-spec v1.3 (NetDevices).
 	tags.cncf.io/container-device-interface => tags.cncf.io/container-device-interface v0.8.1

@@ -109,7 +109,7 @@ func (opts *buildOptions) register(cmd *cobra.Command) {
 
 func runBuild(ctx context.Context, opts *buildOptions) error {
 	started := time.Now()
-	p, pl, err := opts.makePlan(opts.selectOptions)
+	p, pl, err := opts.makePlan(ctx, opts.selectOptions)
 	if err != nil {
 		return err
 	}
