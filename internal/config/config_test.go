@@ -160,7 +160,8 @@ func TestLoadPai(t *testing.T) {
 		{"new format", "cluster:\n  common: {cluster-type: k8s}\n  docker-registry:\n    namespace: openpai\n    domain: docker.io\n    username: u\n    password: p4ss\n    tag: v0.14\n",
 			Registry{Domain: "docker.io", Namespace: "openpai", Tag: "v0.14", Username: "u", Password: "p4ss"}},
 		{"legacy format, default tag", "cluster:\n  clusterid: x\n  docker-registry-info:\n    docker-namespace: ns\n    docker-registry-domain: public\n    docker-password: p4ss\n",
-			Registry{Domain: "public", Namespace: "ns", Tag: "latest", Password: "p4ss"}},
+			// pai 0.5's "public" is Docker's default registry: no domain.
+			Registry{Namespace: "ns", Tag: "latest", Password: "p4ss"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -51,7 +51,9 @@ type Image struct {
 	Platforms  []string
 	Tags       []string // tags or whole references from dockyard.yaml; empty means the registry's tag
 	CopyList   []config.CopyItem
-	Templates  []string // template-list of an image folder
+	// Templates are an image folder's template-list files: each source
+	// (<name>.template) and where it was rendered, under .dockyard.
+	Templates []Template
 	// PreHook and PostHook are an explicit image's scripts, root-relative.
 	PreHook, PostHook string
 	Declared          Pos // where the image comes from
@@ -106,6 +108,10 @@ type Project struct {
 	// variantFiles are the Dockerfiles of variants not selected.
 	variantFiles []VariantImage
 	paths        *config.Paths // checks that paths stay in the repository
+	// serviceImages are the entries of pai 0.5's service.yaml imagelist,
+	// by image, and serviceFile its path; nil without one.
+	serviceImages map[string]*config.ImageFile
+	serviceFile   string
 }
 
 // VariantImage is a Dockerfile of a variant that was not selected.
