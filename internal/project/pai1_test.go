@@ -140,12 +140,36 @@ func TestPai1Errors(t *testing.T) {
 			}
 		})
 	}
-	// Without a cluster configuration a template cannot be rendered.
+	// Nothing is written through a symlink in place of .dockyard, even
+	// one that stays in the repository.
 	dir := repo(t, map[string]string{
+		"cluster-configuration/services-configuration.yaml": paiServices,
+		"pai-management/src/a/dockerfile.template":          "FROM scratch\n",
+		"pai-management/src/a/image.yaml":                   "template-list: [dockerfile]\n",
+		"elsewhere/.keep":                                   "",
+	})
+	if err := os.Symlink("elsewhere", filepath.Join(dir, ".dockyard")); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Values, err = config.LoadPaiValues(filepath.Join(dir, "cluster-configuration")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir, cfg, ""); err == nil || !strings.Contains(err.Error(), ".dockyard: is a symlink") {
+		t.Errorf("error %v, want .dockyard: is a symlink", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "elsewhere", "rendered")); err == nil {
+		t.Error("rendered through the symlink")
+	}
+	// Without a cluster configuration a template cannot be rendered.
+	dir = repo(t, map[string]string{
 		"pai-management/src/a/dockerfile.template": "FROM scratch\n",
 		"pai-management/src/a/image.yaml":          "template-list: [dockerfile]\n",
 	})
-	_, err := load(t, dir, "")
+	_, err = load(t, dir, "")
 	if want := "pai-management/src/a/image.yaml:1: template-list: rendering pai-management/src/a/dockerfile.template needs pai's cluster configuration; name its folder with -c DIR or config_dir: in dockyard.yaml"; err == nil || err.Error() != want {
 		t.Errorf("error %v, want %q", err, want)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -72,8 +73,7 @@ func (p *Project) renderTemplates(im *Image, list []config.Ref) error {
 // render renders the template src into out, both root-relative. Values
 // missing from the configuration are errors (Jinja2's StrictUndefined),
 // and a template includes no other file. out is written only when its
-// content changes, through the root, so a symlink cannot lead the write
-// out of the repository.
+// content changes, never through a symlink on its way.
 func (p *Project) render(src, out string) error {
 	data, err := os.ReadFile(p.Abs(src))
 	if err != nil {
@@ -100,6 +100,11 @@ func (p *Project) render(src, out string) error {
 	}
 	defer root.Close()
 	name := filepath.FromSlash(out)
+	for dir := path.Dir(out); dir != "."; dir = path.Dir(dir) {
+		if fi, err := root.Lstat(filepath.FromSlash(dir)); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+			return &config.Problem{File: dir, Msg: "is a symlink; dockyard writes rendered templates only into a folder of the repository"}
+		}
+	}
 	if old, err := root.ReadFile(name); err == nil && bytes.Equal(old, text) {
 		return nil
 	}
