@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"reflect"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -160,7 +161,7 @@ func decodeImageFile(n *yaml.Node, name, dir, base string) (*ImageFile, error) {
 			ps.add(name, c.Line, "copy-list: %v", err)
 			continue
 		}
-		f.CopyList = append(f.CopyList, CopyItem{Src: src, Dst: path.Join(dst, path.Base(src)), Line: c.Line})
+		f.add(CopyItem{Src: src, Dst: path.Join(dst, path.Base(src)), Line: c.Line}, name, "copy-list", &ps)
 	}
 	for _, c := range raw.Copy {
 		src, err := fromBase(base, c.Value)
@@ -168,9 +169,18 @@ func decodeImageFile(n *yaml.Node, name, dir, base string) (*ImageFile, error) {
 			ps.add(name, c.Line, "copy: %v", err)
 			continue
 		}
-		f.CopyList = append(f.CopyList, CopyItem{Src: src, Dst: path.Join(dir, copiedDir, path.Base(src)), Line: c.Line})
+		f.add(CopyItem{Src: src, Dst: path.Join(dir, copiedDir, path.Base(src)), Line: c.Line}, name, "copy", &ps)
 	}
 	return f, ps.err()
+}
+
+// add adds a copy, refusing one that would land inside what it copies.
+func (f *ImageFile) add(c CopyItem, name, key string, ps *problems) {
+	if c.Dst == c.Src || strings.HasPrefix(c.Dst, c.Src+"/") || c.Src == "." {
+		ps.add(name, c.Line, "%s: %s would be copied into itself", key, c.Src)
+		return
+	}
+	f.CopyList = append(f.CopyList, c)
 }
 
 // fromBase returns p, relative to the folder base, relative to the root;

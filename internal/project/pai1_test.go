@@ -126,6 +126,10 @@ func TestPai1Errors(t *testing.T) {
 			"pai-management/src/a/dockerfile": "FROM scratch\n",
 			"pai-management/src/a/image.yaml": "template-list: [../../x]\n",
 		}, `pai-management/src/a/image.yaml:1: template-list: "../../x" is not a file name of the image's folder`},
+		{"a copy into itself", map[string]string{
+			"pai-management/src/a/dockerfile": "FROM scratch\n",
+			"pai-management/src/a/image.yaml": "copy-list:\n  - src: src\n    dst: src/a/copied_file\n",
+		}, `pai-management/src/a/image.yaml:2: copy-list: pai-management/src would be copied into itself`},
 		{"a copy leaving the repository", map[string]string{
 			"pai-management/src/a/dockerfile": "FROM scratch\n",
 			"pai-management/src/a/image.yaml": "copy:\n  - ../../etc\n",

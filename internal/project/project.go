@@ -50,10 +50,10 @@ type Image struct {
 	Args       map[string]string // build args: declared ones plus the .env variables the Dockerfile declares
 	Platforms  []string
 	Tags       []string // tags or whole references from dockyard.yaml; empty means the registry's tag
-	CopyList   []config.CopyItem
-	// Templates are an image folder's template-list files: each source
-	// (<name>.template) and where it was rendered, under .dockyard.
-	Templates []Template
+	// CopyList is copied in before the build and removed after it; an
+	// image folder's rendered templates other than its Dockerfile are
+	// among them.
+	CopyList []config.CopyItem
 	// PreHook and PostHook are an explicit image's scripts, root-relative.
 	PreHook, PostHook string
 	Declared          Pos // where the image comes from

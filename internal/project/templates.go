@@ -18,12 +18,6 @@ import (
 	"github.com/dockyard-build/dockyard/internal/config"
 )
 
-// Template is a file of an image folder's template-list.
-type Template struct {
-	Source   string // <folder>/<name>.template
-	Rendered string // .dockyard/rendered/<image>/<name>
-}
-
 // RenderedDir is where image folders' templates are rendered: in
 // dockyard's own folder (workspace.Dir, which project may not import: it
 // runs hooks), so that no file of the user's is ever written over.
@@ -60,7 +54,6 @@ func (p *Project) renderTemplates(im *Image, list []config.Ref) error {
 			errs = append(errs, err)
 			continue
 		}
-		im.Templates = append(im.Templates, Template{Source: src, Rendered: out})
 		if strings.EqualFold(t.Value, "dockerfile") {
 			im.Dockerfile = out
 		} else {
