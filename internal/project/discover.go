@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"slices"
@@ -46,6 +47,11 @@ func (p *Project) discoverSrc() error {
 		}
 		if err := p.addFolder(dir); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.serviceImages)) {
+		if !p.isDir(path.Join(src, name)) {
+			errs = append(errs, &config.Problem{File: p.serviceFile, Msg: fmt.Sprintf("imagelist: image %s has no folder %s", name, path.Join(src, name))})
 		}
 	}
 	return errors.Join(errs...)

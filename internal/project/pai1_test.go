@@ -144,9 +144,18 @@ func TestPai1Errors(t *testing.T) {
 			}
 		})
 	}
+	// pai 0.5's imagelist naming no folder of src.
+	dir := repo(t, map[string]string{
+		"pai-management/service.yaml":     "imagelist:\n  gone:\n    prerequisite: None\n",
+		"pai-management/src/a/dockerfile": "FROM scratch\n",
+		"pai-management/src/a/image.yaml": "",
+	})
+	if _, err := load(t, dir, ""); err == nil || err.Error() != "pai-management/service.yaml: imagelist: image gone has no folder pai-management/src/gone" {
+		t.Errorf("error %v", err)
+	}
 	// Nothing is written through a symlink in place of .dockyard, even
 	// one that stays in the repository.
-	dir := repo(t, map[string]string{
+	dir = repo(t, map[string]string{
 		"cluster-configuration/services-configuration.yaml": paiServices,
 		"pai-management/src/a/dockerfile.template":          "FROM scratch\n",
 		"pai-management/src/a/image.yaml":                   "template-list: [dockerfile]\n",
