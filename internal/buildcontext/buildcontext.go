@@ -18,7 +18,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/moby/patternmatcher"
 	"github.com/moby/patternmatcher/ignorefile"
@@ -34,7 +33,8 @@ const IgnoreFile = ".dockerignore"
 // exception brings them back.
 var own = []string{"**/.git", "**/.dockyard"}
 
-// Rules say which files of a context are sent.
+// Rules say which files of a context are sent. They are not safe for
+// concurrent use: each goroutine loads its own.
 type Rules struct {
 	// File is the ignore file in force, absolute; "" when none applies.
 	File string
@@ -78,15 +78,15 @@ func Load(contextDir, dockerfile string) (*Rules, error) {
 }
 
 // Own returns the rules of a folder with no ignore file: dockyard's own.
-func Own() *Rules { return ownRules() }
-
-var ownRules = sync.OnceValue(func() *Rules {
+// Like every Rules, they are for one goroutine: patternmatcher compiles a
+// pattern when it first matches.
+func Own() *Rules {
 	r, err := newRules("", nil)
 	if err != nil {
 		panic(err) // own's patterns are valid
 	}
 	return r
-})
+}
 
 func newRules(file string, patterns []string) (*Rules, error) {
 	excludes := append(slices.Clip(patterns), own...)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -195,4 +196,23 @@ func TestLiteral(t *testing.T) {
 	if diff := cmp.Diff(walk(t, a), walk(t, b)); diff != "" {
 		t.Errorf("literal rules keep other files (-rules +literal):\n%s", diff)
 	}
+}
+
+// TestRulesPerGoroutine checks, under -race, that rules loaded by
+// goroutines at once share nothing, also when no ignore file applies.
+func TestRulesPerGoroutine(t *testing.T) {
+	root := t.TempDir()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			r, err := Load(root, "")
+			if err == nil {
+				_, err = r.Excluded("a/.git/HEAD")
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
 }
