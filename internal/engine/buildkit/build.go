@@ -186,6 +186,10 @@ func frontendAttrs(req engine.Request) map[string]string {
 	if req.NoCache {
 		attrs["no-cache"] = ""
 	}
+	if req.Pull {
+		// The pins' named contexts are OCI layouts: the mode leaves them be.
+		attrs["image-resolve-mode"] = "pull"
+	}
 	for k, v := range req.Args {
 		attrs["build-arg:"+k] = v
 	}
