@@ -97,7 +97,7 @@ log is kept in .dockyard/logs/.`,
 
 // register adds build's flags to cmd.
 func (opts *buildOptions) register(cmd *cobra.Command) {
-	opts.selectOptions.register(cmd)
+	opts.selectOptions.register(cmd, true)
 	f := cmd.Flags()
 	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp)
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")

@@ -48,7 +48,7 @@ the components' copies and hooks run; build decides again once they ran.
 			return runPlan(cmd.Context(), opts)
 		},
 	}
-	opts.selectOptions.register(cmd)
+	opts.selectOptions.register(cmd, true)
 	registerFormat(cmd, &opts.format, plan.Formats)
 	cmd.Flags().BoolVar(&opts.pull, "pull", false, "ask the registry for every base's newest digest, as build --pull does")
 	return cmd
