@@ -144,7 +144,9 @@ func solveOn(ctx context.Context, d daemon, opt client.SolveOpt, logs io.Writer)
 		}
 		return nil
 	})
-	if err := g.Wait(); err != nil {
+	err := g.Wait()
+	tr.close()
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
