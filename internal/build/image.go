@@ -115,11 +115,12 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	r.keys.setBuilt(im.Name)
-	if err := t.remember(res.ID, time.Now()); err != nil {
+	built := time.Now() // one time for both records: a later no-op then rewrites neither
+	if err := t.remember(res.ID, built); err != nil {
 		return err
 	}
 	if cur != nil {
-		if err := r.Incremental.record(im, cur, t.pred(), res.ID, time.Now()); err != nil {
+		if err := r.Incremental.record(im, cur, t.pred(), res.ID, built); err != nil {
 			return err
 		}
 		if reg := r.Incremental.Registry; reg != nil {

@@ -118,16 +118,23 @@ func (inc *Incremental) inspect(ctx context.Context, id string) (engine.ImageInf
 	return insp.Inspect(ctx, id)
 }
 
-// listed returns the engine's dockyard images by ID, listed on the first
-// call: one query for the run instead of one per image. A failed list is
-// an empty one: each image is then asked for on its own.
+// listed returns this checkout's images in the engine, by ID, listed on
+// the first call: one query for the run instead of one per image, which
+// other repositories' images do not slow. A failed list is an empty one:
+// each image is then asked for on its own, as is one the list lacks (built
+// before images carried the checkout's label, or pulled from the registry
+// cache).
 func (inc *Incremental) listed(ctx context.Context) map[string]engine.ImageInfo {
 	inc.heldOnce.Do(func() {
 		lister, ok := inc.Engine.(engine.Lister)
 		if !ok {
 			return
 		}
-		list, err := lister.List(ctx)
+		checkout, err := inc.Store.Checkout(false)
+		if err != nil || checkout == "" {
+			return
+		}
+		list, err := lister.List(ctx, engine.LabelRepository+"="+checkout)
 		if err != nil {
 			return
 		}
