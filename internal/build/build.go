@@ -34,6 +34,8 @@ type Options struct {
 	// RerunHooks runs every component's copies and hooks, even those whose
 	// inputs did not change.
 	RerunHooks bool
+	// Pull has the engine pull every external base, even one it holds.
+	Pull bool
 }
 
 // Runner holds what one run uses.

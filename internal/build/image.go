@@ -96,7 +96,7 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 	req := engine.Request{
 		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: dockerfile,
 		Target: im.Target, Args: im.Args, Tags: t.tags(), Labels: labels, NoCache: r.Options.NoCache,
-		Platform: t.platform, Bases: im.Bases, Auth: r.Auth,
+		Platform: t.platform, Bases: im.Bases, Pull: r.Options.Pull, Auth: r.Auth,
 	}
 	start := time.Now()
 	res, err := r.Engine.Build(ctx, req, out)
