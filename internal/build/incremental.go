@@ -167,6 +167,9 @@ func (k *runKeys) start(ctx context.Context, inc *Incremental, pl *plan.Plan) er
 		return fmt.Errorf("reading the images' inputs: %w", err)
 	}
 	k.preds = preds
+	if err := inc.predictOthers(ctx, pl, preds); err != nil {
+		return fmt.Errorf("reading the images' inputs: %w", err)
+	}
 	return nil
 }
 

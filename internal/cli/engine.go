@@ -175,25 +175,7 @@ func planEngine(ctx context.Context, opts *planOptions, name string, pl *plan.Pl
 		fmt.Fprintf(opts.stderr, "engine: %s (%s)\n", c.name, c.why)
 	}
 	if c.name == "buildkit" && len(opts.workers) > 0 {
-		opts.planPool(ctx)
+		opts.planPool(ctx, pl)
 	}
 	return nil
-}
-
-// planPool says on stderr, a line per worker, which workers of the pool
-// answer and what they build.
-func (g *globals) planPool(ctx context.Context) {
-	for _, w := range g.workers {
-		state := "disabled"
-		if w.On() {
-			bw := poolWorker(w.Resolved(g.dir))
-			list, err := buildkit.Probe(ctx, bw)
-			if err != nil {
-				state = "does not answer: " + err.Error()
-			} else {
-				state = fmt.Sprintf("answers; builds %s, %d at once", strings.Join(list, ", "), bw.MaxBuilds)
-			}
-		}
-		fmt.Fprintf(g.stderr, "worker %s: %s\n", w.Address, state)
-	}
 }
