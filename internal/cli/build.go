@@ -169,6 +169,9 @@ func (opts *buildOptions) finish(ctx context.Context, r *build.Runner, runErr er
 	rep, prog := r.Report, r.Progress
 	rep.Finish(time.Now(), runStatus(ctx, runErr), runErr)
 	showFailures(r.Failures, prog)
+	if pr := r.Pruned; len(pr.Images)+pr.Blobs > 0 {
+		prog.Message("pruned the image store: %d older %s, %d blobs (%s)", len(pr.Images), plural(len(pr.Images), "image"), pr.Blobs, humanSize(pr.Bytes))
+	}
 	prog.Summary(summary(rep))
 	prog.Close()
 	showResults(opts, rep)
