@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/build"
@@ -77,6 +79,26 @@ func (l *buildLoad) hook(prog *progress.Progress, rep *report.Report) func(conte
 	}
 }
 
+// indexHook is the runner's AfterIndex: a name of the Docker engine holds
+// one platform's image, so of a multi-platform image the one built for
+// this machine's platform is loaded, as hook loads an image; without one,
+// the image's log says that nothing was loaded.
+func (l *buildLoad) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
+	hook := l.hook(prog, rep)
+	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
+		native := normalize(runtime.GOOS + "/" + runtime.GOARCH)
+		for _, p := range platforms {
+			if normalize(p.Platform) == native {
+				return hook(ctx, im, engine.Result{ID: p.ID})
+			}
+		}
+		log := prog.Log(im.Name)
+		defer log.Close()
+		fmt.Fprintf(log, "not loaded into the docker engine: it is built for %s, not for this machine's %s\n", strings.Join(im.Platforms, ", "), native)
+		return nil
+	}
+}
+
 // buildShipping is what --push and --load do to each image once it is
 // ready.
 type buildShipping struct {
@@ -118,13 +140,28 @@ func (sh *buildShipping) after(prog *progress.Progress, rep *report.Report) func
 	return chainAfter(hooks...)
 }
 
-// index is the runner's AfterIndex: build --push pushes a multi-platform
-// image as one index of its platforms' images.
+// index is the runner's AfterIndex: build --load loads a multi-platform
+// image's build for this machine, then build --push pushes the image as
+// one index of its platforms' images.
 func (sh *buildShipping) index(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
-	if sh.push == nil {
+	var hooks []func(context.Context, *plan.Image, []build.PlatformResult) error
+	if sh.load != nil {
+		hooks = append(hooks, sh.load.indexHook(prog, rep))
+	}
+	if sh.push != nil {
+		hooks = append(hooks, sh.push.indexHook(prog, rep))
+	}
+	if len(hooks) == 0 {
 		return nil
 	}
-	return sh.push.indexHook(prog, rep)
+	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
+		for _, h := range hooks {
+			if err := h(ctx, im, platforms); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 func (sh *buildShipping) close() {
