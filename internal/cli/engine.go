@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -120,7 +121,7 @@ func openDocker(ctx context.Context) (*docker.Engine, error) {
 func (g *globals) openBuildKit(ctx context.Context) (*buildkit.Engine, error) {
 	e, err := buildkit.New(ctx, buildkit.Options{
 		Address: g.buildkit, Workers: g.poolWorkers(), Warn: g.stderr,
-		Root: cmp.Or(g.root, embedded.DefaultRoot()),
+		Root: cmp.Or(g.root, embedded.DefaultRoot()), LoadDir: loadDir(),
 	})
 	if err != nil {
 		return nil, err
@@ -178,4 +179,14 @@ func planEngine(ctx context.Context, opts *planOptions, name string, pl *plan.Pl
 		opts.planPool(ctx, pl)
 	}
 	return nil
+}
+
+// loadDir is where dockyard runs share their pool's loads: the user's
+// cache, or nowhere when there is none.
+func loadDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "dockyard", "buildkit-loads")
 }

@@ -51,6 +51,9 @@ type Options struct {
 	Workers []Worker
 	// Warn receives the pool's warnings about workers that do not answer.
 	Warn io.Writer
+	// LoadDir, when set, is where the processes using a pool share their
+	// workers' loads (see loads): the user's cache.
+	LoadDir string
 }
 
 // Worker is a buildkitd of the pool.
@@ -136,7 +139,13 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		workers = append(workers, &worker{addr: w.Address, d: d, offers: offers, max: max(w.MaxBuilds, 1)})
 	}
-	return &Engine{pool: newPool(workers, len(opts.Workers) > 0, opts.Warn), store: st, gc: gc}, nil
+	p := newPool(workers, len(opts.Workers) > 0, opts.Warn)
+	if p.pooled && opts.LoadDir != "" {
+		if p.shared, err = openLoads(opts.LoadDir); err != nil {
+			fmt.Fprintf(p.warn, "warning: %v; other dockyard runs' builds do not count in the choice of a worker\n", err)
+		}
+	}
+	return &Engine{pool: p, store: st, gc: gc}, nil
 }
 
 // Name returns "buildkit".
@@ -165,6 +174,9 @@ func (e *Engine) Platforms(ctx context.Context) ([]string, error) {
 // Close closes the connections to buildkitd. Images stay in the layout.
 func (e *Engine) Close() error {
 	errs := []error{e.gc.Close()}
+	if e.pool.shared != nil {
+		errs = append(errs, e.pool.shared.close())
+	}
 	for _, w := range e.pool.workers {
 		errs = append(errs, w.d.Close())
 	}
