@@ -30,7 +30,7 @@ image store it removes the older builds of this checkout's images (those its
 state no longer holds as an image's last build) and the blobs no image uses.`,
 		Example: `  dockyard clean
   dockyard clean -C path/to/repo`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := g.resolveRoot(); err != nil {
 				return err
