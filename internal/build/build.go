@@ -144,7 +144,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		runErr = joinFailures(outcomes)
 	}
 	err = r.keys.finish(r.Incremental)
-	if ctx.Err() == nil {
+	if ctx.Err() == nil && r.keys.anyBuilt() {
 		err = errors.Join(err, r.prune(ctx))
 	}
 	return errors.Join(runErr, err)
@@ -152,8 +152,9 @@ func (r *Runner) Run(ctx context.Context) error {
 
 // prune removes from an engine's store that prunes (the buildkit engine's
 // layout) the images of this checkout that the state no longer holds as
-// an image's last build, and forgets their input keys. Another dockyard
-// using the store puts it off to a later run.
+// an image's last build, and forgets their input keys, once a run built
+// an image (a no-op writes nothing). Another dockyard using the store
+// puts it off to a later run.
 func (r *Runner) prune(ctx context.Context) error {
 	p, ok := r.Engine.(engine.Pruner)
 	if !ok {

@@ -258,6 +258,12 @@ func (k *runKeys) isBuilt(name string) bool {
 	return k.built[name]
 }
 
+func (k *runKeys) anyBuilt() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.built) > 0
+}
+
 func (k *runKeys) setBuilt(name string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
