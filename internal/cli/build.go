@@ -29,7 +29,7 @@ type buildOptions struct {
 	noCache   bool
 	rerun     bool
 	push      bool
-	load      bool
+	load      string
 	engine    string
 	progress  string
 	report    string
@@ -72,6 +72,9 @@ log is kept in .dockyard/logs/.`,
 			if opts.jobs < 0 {
 				return usageErrorf("-j must be at least 1")
 			}
+			if opts.load != "" && !slices.Contains(loadTargets, opts.load) {
+				return usageErrorf("--load=%s: unknown engine (want one of %s)", opts.load, strings.Join(loadTargets, ", "))
+			}
 			for flag, path := range map[string]string{"--report": opts.report, "--metadata-file": opts.metadata} {
 				if err := checkReport(flag, path); err != nil {
 					return err
@@ -98,7 +101,8 @@ func (opts *buildOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
 	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
-	f.BoolVar(&opts.load, "load", false, "load each image into the Docker engine as soon as it is ready, when another engine builds")
+	f.StringVar(&opts.load, "load", "", "load each image into the Docker engine (--load, --load=docker) or the embedded engine's store (--load=embedded) as soon as it is ready, when another engine builds")
+	f.Lookup("load").NoOptDefVal = "docker"
 	f.BoolVar(&opts.rerun, "rerun-hooks", false, "run every component's copies and hooks, even those whose inputs did not change")
 	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))

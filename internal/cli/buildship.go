@@ -9,7 +9,7 @@ import (
 
 	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/engine"
-	"github.com/dockyard-build/dockyard/internal/engine/docker"
+	"github.com/dockyard-build/dockyard/internal/engine/embedded"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -17,35 +17,57 @@ import (
 )
 
 // buildLoad is build --load, as buildx's: each image an engine other than
-// the Docker engine built (or found up to date) is loaded into the Docker
-// engine under its references as soon as it is ready.
+// the target built (or found up to date) is loaded into the target, the
+// Docker engine or the embedded engine's store, under its references as
+// soon as it is ready.
 type buildLoad struct {
-	src    engine.Exporter
-	docker *docker.Engine
+	src engine.Exporter
+	dst loadTarget
+	to  string
 }
 
+// loadTarget is an engine build --load puts images into.
+type loadTarget interface {
+	engine.Loader
+	engine.Tagger
+	Close() error
+}
+
+// Where build --load puts images.
+var loadTargets = []string{"docker", "embedded"}
+
 // newBuildLoad checks, before anything is built, that the engine can read
-// images back and that a Docker engine answers. With the Docker engine
-// building, the images are there already: it returns nil.
-func newBuildLoad(ctx context.Context, eng engine.Engine) (*buildLoad, error) {
-	if eng.Name() == "docker" {
+// images back and that the target engine (docker or embedded) works.
+// With the target building, the images are there already: it returns nil.
+func (g *globals) newBuildLoad(ctx context.Context, eng engine.Engine, to string) (*buildLoad, error) {
+	if eng.Name() == to {
 		return nil, nil
 	}
 	src, err := exporter(eng)
 	if err != nil {
 		return nil, err
 	}
-	d, err := openDocker(ctx)
-	if err != nil {
-		return nil, &hintError{fmt.Errorf("--load: %w", err), "--load puts the images into a Docker engine: start one, or leave --load out"}
+	var dst loadTarget
+	if to == "docker" {
+		d, err := openDocker(ctx)
+		if err != nil {
+			return nil, &hintError{fmt.Errorf("--load: %w", err), "--load puts the images into a Docker engine: start one, load them into the embedded engine's store (--load=embedded), or leave --load out"}
+		}
+		dst = d
+	} else {
+		e, err := embedded.New(ctx, embedded.Options{Root: g.root})
+		if err != nil {
+			return nil, &hintError{fmt.Errorf("--load=embedded: %w", err), "run dockyard as root (e.g. with sudo) for the embedded engine's store, or leave --load out"}
+		}
+		dst = e
 	}
-	return &buildLoad{src: src, docker: d}, nil
+	return &buildLoad{src: src, dst: dst, to: to}, nil
 }
 
-// Close closes the connection to the Docker engine.
-func (l *buildLoad) Close() error { return l.docker.Close() }
+// Close closes the target engine.
+func (l *buildLoad) Close() error { return l.dst.Close() }
 
-// hook is the runner's AfterBuild: it loads the image into the Docker
+// hook is the runner's AfterBuild: it loads the image into the target
 // engine under its first reference, tags it with the others, logs each in
 // the image's log and counts the time in the report's "load" phase.
 func (l *buildLoad) hook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, engine.Result) error {
@@ -60,20 +82,20 @@ func (l *buildLoad) hook(prog *progress.Progress, rep *report.Report) func(conte
 		}
 		img, err := l.src.Image(ctx, res.ID)
 		if err != nil {
-			return fmt.Errorf("loading %s into docker: %w", im.Name, err)
+			return fmt.Errorf("loading %s into the %s engine: %w", im.Name, l.to, err)
 		}
 		log := prog.Log(im.Name)
 		defer log.Close()
 		for i, ref := range im.Refs {
 			if i == 0 {
-				err = l.docker.Load(ctx, ref, img)
+				err = l.dst.Load(ctx, ref, img)
 			} else {
-				err = l.docker.Tag(ctx, res.ID, []string{ref})
+				err = l.dst.Tag(ctx, res.ID, []string{ref})
 			}
 			if err != nil {
-				return fmt.Errorf("loading %s into docker: %w", im.Name, err)
+				return fmt.Errorf("loading %s into the %s engine: %w", im.Name, l.to, err)
 			}
-			fmt.Fprintf(log, "loaded %s into the docker engine\n", ref)
+			fmt.Fprintf(log, "loaded %s into the %s engine\n", ref, l.to)
 		}
 		return nil
 	}
@@ -94,7 +116,7 @@ func (l *buildLoad) indexHook(prog *progress.Progress, rep *report.Report) func(
 		}
 		log := prog.Log(im.Name)
 		defer log.Close()
-		fmt.Fprintf(log, "not loaded into the docker engine: it is built for %s, not for this machine's %s\n", strings.Join(im.Platforms, ", "), native)
+		fmt.Fprintf(log, "not loaded into the %s engine: it is built for %s, not for this machine's %s\n", l.to, strings.Join(im.Platforms, ", "), native)
 		return nil
 	}
 }
@@ -111,12 +133,12 @@ type buildShipping struct {
 func (opts *buildOptions) shipping(ctx context.Context, p *project.Project, pl *plan.Plan, eng engine.Engine) (*buildShipping, error) {
 	sh := &buildShipping{}
 	var err error
-	if opts.load {
-		if sh.load, err = newBuildLoad(ctx, eng); err != nil {
+	if opts.load != "" {
+		if sh.load, err = opts.newBuildLoad(ctx, eng, opts.load); err != nil {
 			return nil, err
 		}
 		if sh.load == nil {
-			opts.notef("note: --load: the docker engine builds, so its images are in it already")
+			opts.notef("note: --load: the %s engine builds, so its images are in it already", opts.load)
 		}
 	}
 	if opts.push {
