@@ -44,7 +44,9 @@ func (g *globals) planPool(ctx context.Context, pl *plan.Plan) {
 	for i := range pl.Images {
 		im := &pl.Images[i]
 		if len(im.Builds) == 0 {
-			im.Builds = []plan.Build{{Platform: cmpOr(im.Platforms, defaultPlatform), Status: im.Status, Reason: im.Reason, Key: im.Key}}
+			for _, p := range platformsOr(im.Platforms) {
+				im.Builds = append(im.Builds, plan.Build{Platform: p, Status: im.Status, Reason: im.Reason, Key: im.Key})
+			}
 		}
 		for j := range im.Builds {
 			b := &im.Builds[j]
@@ -59,12 +61,12 @@ func (g *globals) planPool(ctx context.Context, pl *plan.Plan) {
 	}
 }
 
-// cmpOr is an image's one platform, else def.
-func cmpOr(platforms []string, def string) string {
-	if len(platforms) == 1 {
-		return platforms[0]
+// platformsOr is an image's platforms, else the pool's default one.
+func platformsOr(platforms []string) []string {
+	if len(platforms) == 0 {
+		return []string{defaultPlatform}
 	}
-	return def
+	return platforms
 }
 
 // takers are the workers that answer and build platform, in the order
