@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/gofrs/flock"
 )
@@ -23,10 +24,13 @@ import (
 // reading the others' loads, choosing a worker and writing one's own one
 // step.
 type loads struct {
-	dir  string
-	id   string
-	mu   *flock.Flock // the folder's lock
-	live *flock.Flock // this process's ID.lock
+	dir string
+	id  string
+	// local serializes this process's holders of the folder's lock: a
+	// flock is the process's, whichever goroutine took it.
+	local sync.Mutex
+	mu    *flock.Flock // the folder's lock
+	live  *flock.Flock // this process's ID.lock
 }
 
 // openLoads joins the processes sharing loads in dir.
@@ -48,16 +52,22 @@ func openLoads(dir string) (*loads, error) {
 
 // lock takes the folder's lock; unlock gives it back.
 func (l *loads) lock() error {
+	l.local.Lock()
 	if err := l.mu.Lock(); err != nil {
+		l.local.Unlock()
 		return fmt.Errorf("sharing the workers' loads: %w", err)
 	}
 	return nil
 }
 
-func (l *loads) unlock() { _ = l.mu.Unlock() }
+func (l *loads) unlock() {
+	_ = l.mu.Unlock()
+	l.local.Unlock()
+}
 
 // others sums the other processes' active builds per worker address,
-// removing the files of those that died; the folder's lock is held.
+// removing the files of those that died; the folder's lock is held. The
+// map is never nil.
 func (l *loads) others() map[string]int {
 	out := map[string]int{}
 	files, _ := filepath.Glob(filepath.Join(l.dir, "*.json"))

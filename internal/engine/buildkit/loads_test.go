@@ -36,30 +36,33 @@ func TestSharedLoadsSpreadTwoPools(t *testing.T) {
 	if diff := cmp.Diff([]string{"a", "b", "a", "b"}, got); diff != "" {
 		t.Errorf("workers (-want +got):\n%s", diff)
 	}
-	if others := pools[1].lockShared(); others["a"] != 1 || others["b"] != 1 {
+	others := pools[1].lockShared()
+	pools[1].unlockShared(others)
+	if others["a"] != 1 || others["b"] != 1 {
 		t.Errorf("the first pool's loads seen by the second: %v, want a:1 b:1", others)
 	}
-	pools[1].unlockShared()
 
 	pools[0].release(taken[0])
 	pools[0].release(taken[3])
 	if err := pools[0].shared.close(); err != nil {
 		t.Fatal(err)
 	}
-	if others := pools[1].lockShared(); len(others) != 0 {
+	others = pools[1].lockShared()
+	pools[1].unlockShared(others)
+	if len(others) != 0 {
 		t.Errorf("loads of a closed pool still count: %v", others)
 	}
-	pools[1].unlockShared()
 
 	// A process that died left its file, and its lock is free.
 	dead := filepath.Join(dir, "1-dead.json")
 	if err := os.WriteFile(dead, []byte(`{"a": 2, "b": 2}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if others := pools[1].lockShared(); len(others) != 0 {
+	others = pools[1].lockShared()
+	pools[1].unlockShared(others)
+	if len(others) != 0 {
 		t.Errorf("loads of a dead process count: %v", others)
 	}
-	pools[1].unlockShared()
 	if _, err := os.Stat(dead); !os.IsNotExist(err) {
 		t.Errorf("the dead process's file is still there: %v", err)
 	}

@@ -179,7 +179,7 @@ func (p *pool) acquire(ctx context.Context, platform string) (*worker, error) {
 			w.active++
 			p.writeShared()
 			p.mu.Unlock()
-			p.unlockShared()
+			p.unlockShared(others)
 			return w, nil
 		}
 		wake, wait := p.wake, p.nextProbe()
@@ -187,7 +187,7 @@ func (p *pool) acquire(ctx context.Context, platform string) (*worker, error) {
 			wait = min(wait, sharedPoll)
 		}
 		p.mu.Unlock()
-		p.unlockShared()
+		p.unlockShared(others)
 		if !can {
 			return nil, fmt.Errorf("%w: no worker that answers builds %s", engine.ErrUnavailable, cmp.Or(platform, "this image"))
 		}
@@ -238,9 +238,10 @@ func (p *pool) lockShared() map[string]int {
 	return p.shared.others()
 }
 
-// unlockShared gives back what lockShared took.
-func (p *pool) unlockShared() {
-	if p.shared != nil {
+// unlockShared gives back what lockShared took; others is what it
+// returned, nil when it took nothing.
+func (p *pool) unlockShared(others map[string]int) {
+	if others != nil {
 		p.shared.unlock()
 	}
 }
@@ -292,8 +293,7 @@ func (p *pool) reprobe(ctx context.Context) {
 
 // release gives w's slot back.
 func (p *pool) release(w *worker) {
-	p.lockShared()
-	defer p.unlockShared()
+	defer p.unlockShared(p.lockShared())
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	w.active--
