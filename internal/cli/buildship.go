@@ -59,7 +59,11 @@ func (g *globals) newBuildLoad(ctx context.Context, eng engine.Engine, to string
 		if err != nil {
 			return nil, &hintError{fmt.Errorf("--load=embedded: %w", err), "run dockyard as root (e.g. with sudo) for the embedded engine's store, or leave --load out"}
 		}
-		dst = e
+		var ok bool
+		if dst, ok = any(e).(loadTarget); !ok {
+			e.Close()
+			return nil, usageErrorf("--load=embedded: the embedded engine's store cannot take images on %s", runtime.GOOS)
+		}
 	}
 	return &buildLoad{src: src, dst: dst, to: to}, nil
 }
