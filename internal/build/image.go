@@ -21,8 +21,8 @@ func (t *task) runImage(ctx context.Context) error {
 	if err := t.preImage(ctx, pim); err != nil {
 		return err
 	}
-	if !t.r.Project.Exists(t.image.Context) {
-		return &MissingContextError{Image: t.image.Name, Context: t.image.Context}
+	if what := notYet(t.r.Project, t.image.Name); what != "" {
+		return &MissingContextError{Image: t.image.Name, What: what}
 	}
 	for _, c := range pim.CopyList {
 		if err := t.r.Workspace.Copy(c.Src, c.Dst); err != nil {
@@ -289,10 +289,10 @@ func (t *task) pred() *Prediction {
 	return t.r.keys.preds[t.image.Name]
 }
 
-// MissingContextError is an image whose context still does not exist when
-// its turn comes.
-type MissingContextError struct{ Image, Context string }
+// MissingContextError is an image whose context, or a copy-list source,
+// still does not exist when its turn comes; What names it ("context x").
+type MissingContextError struct{ Image, What string }
 
 func (e *MissingContextError) Error() string {
-	return fmt.Sprintf("image %s: %s", e.Image, MissingContext(e.Context))
+	return fmt.Sprintf("image %s: %s", e.Image, NotYet(e.What))
 }

@@ -113,7 +113,7 @@ func (opts *buildOptions) register(cmd *cobra.Command) {
 
 func runBuild(ctx context.Context, opts *buildOptions) error {
 	started := time.Now()
-	p, pl, err := opts.makePlan(opts.selectOptions)
+	p, pl, err := opts.makePlan(ctx, opts.selectOptions)
 	if err != nil {
 		return err
 	}
@@ -233,7 +233,7 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 		return fmt.Errorf("interrupted; the source tree is as it was")
 	case errors.As(runErr, &missing):
 		return &hintError{&usageError{failed(runErr)},
-			"make the context first (run the script that fills it), then build again"}
+			"make the context or copy source first (run the script that fills it), then build again"}
 	case errors.As(runErr, &conflict):
 		return &usageError{runErr}
 	case runErr != nil:
