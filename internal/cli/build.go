@@ -30,7 +30,7 @@ type buildOptions struct {
 	pull      bool
 	rerun     bool
 	push      bool
-	load      bool
+	load      string
 	engine    string
 	progress  string
 	report    string
@@ -77,6 +77,9 @@ log is kept in .dockyard/logs/.`,
 			if opts.jobs < 0 {
 				return usageErrorf("-j must be at least 1")
 			}
+			if opts.load != "" && !slices.Contains(loadTargets, opts.load) {
+				return usageErrorf("--load=%s: unknown engine (want one of %s)", opts.load, strings.Join(loadTargets, ", "))
+			}
 			for flag, path := range map[string]string{"--report": opts.report, "--metadata-file": opts.metadata} {
 				if err := checkReport(flag, path); err != nil {
 					return err
@@ -104,7 +107,8 @@ func (opts *buildOptions) register(cmd *cobra.Command) {
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
 	f.BoolVar(&opts.pull, "pull", false, "ask the registry for every base's newest digest, and pull the bases of the images built")
 	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
-	f.BoolVar(&opts.load, "load", false, "load each image into the Docker engine as soon as it is ready, when another engine builds")
+	f.StringVar(&opts.load, "load", "", "load each image into the Docker engine (--load, --load=docker) or the embedded engine's store (--load=embedded) as soon as it is ready, when another engine builds")
+	f.Lookup("load").NoOptDefVal = "docker"
 	f.BoolVar(&opts.rerun, "rerun-hooks", false, "run every component's copies and hooks, even those whose inputs did not change")
 	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
@@ -175,6 +179,9 @@ func (opts *buildOptions) finish(ctx context.Context, r *build.Runner, runErr er
 	rep, prog := r.Report, r.Progress
 	rep.Finish(time.Now(), runStatus(ctx, runErr), runErr)
 	showFailures(r.Failures, prog)
+	if pr := r.Pruned; len(pr.Images)+pr.Blobs > 0 {
+		prog.Message("pruned the image store: %d older %s, %d blobs (%s)", len(pr.Images), plural(len(pr.Images), "image"), pr.Blobs, humanSize(pr.Bytes))
+	}
 	prog.Summary(summary(rep))
 	prog.Close()
 	showResults(opts, rep)
