@@ -1,11 +1,11 @@
-// Package bkprogress turns BuildKit's status updates into lines numbered
-// by vertex, as BuildKit's plain progress does: "#3 [2/3] RUN echo hi",
-// "#3 hi", "#3 DONE 0.2s". Both engines that build with BuildKit (the
-// docker engine's and buildkitd) write their builds' progress through it.
+// Package bkprogress follows a build's BuildKit status updates, for both
+// engines that build with BuildKit (the docker engine's and buildkitd): it
+// has engine.BuildKitLog write them to the logs as BuildKit's plain
+// progress, and keeps what an error needs: the first failed step with its
+// last output lines, and the steps that started and did not end.
 package bkprogress
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -16,16 +16,16 @@ import (
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
-// Trace writes a build's status updates as lines, and keeps each vertex's
-// last lines for the error of a failed step.
+// Trace follows one build's status updates; one goroutine calls it.
 type Trace struct {
 	logs     io.Writer
+	out      *engine.BuildKitLog // started by the first update
 	vertices map[digest.Digest]*vertex
 	errored  *vertex // the first vertex that reported an error
 }
 
 type vertex struct {
-	num     int
+	num     int // in the order first seen
 	name    string
 	started bool
 	done    bool
@@ -38,14 +38,12 @@ func New(logs io.Writer) *Trace {
 	return &Trace{logs: logs, vertices: map[digest.Digest]*vertex{}}
 }
 
-// Write writes one status update's lines: starts, then logs, then ends,
-// as one update may carry all three.
+// Write renders one status update and follows it; the caller must not
+// change it after.
 func (t *Trace) Write(s *client.SolveStatus) {
 	for _, v := range s.Vertexes {
-		vx := t.vertex(v.Digest, v.Name)
-		if v.Started != nil && !vx.started {
+		if vx := t.vertex(v.Digest, v.Name); v.Started != nil {
 			vx.started = true
-			t.printf(vx, "%s", vx.name)
 		}
 	}
 	for _, l := range s.Logs {
@@ -53,13 +51,28 @@ func (t *Trace) Write(s *client.SolveStatus) {
 	}
 	for _, v := range s.Vertexes {
 		if vx := t.vertex(v.Digest, ""); v.Completed != nil && !vx.done {
-			vx.done = true
-			t.end(vx, v)
+			vx.done, vx.started = true, true
+			t.flush(vx)
+			if v.Error != "" && t.errored == nil {
+				t.errored = vx
+			}
 		}
+	}
+	if t.out == nil {
+		t.out = engine.NewBuildKitLog(t.logs)
+	}
+	t.out.Write(s)
+}
+
+// Close waits until every line is in the logs.
+func (t *Trace) Close() {
+	if t.out != nil {
+		t.out.Close()
+		t.out = nil
 	}
 }
 
-// log writes a vertex's complete output lines and keeps the rest.
+// log keeps a vertex's complete output lines.
 func (t *Trace) log(vx *vertex, msg string) {
 	text := vx.partial + msg
 	vx.partial = ""
@@ -68,29 +81,7 @@ func (t *Trace) log(vx *vertex, msg string) {
 			vx.partial = line
 			break
 		}
-		t.line(vx, strings.TrimRight(line, "\r\n"))
-	}
-}
-
-// end writes how a vertex finished.
-func (t *Trace) end(vx *vertex, v *client.Vertex) {
-	if !vx.started {
-		vx.started = true
-		t.printf(vx, "%s", vx.name)
-	}
-	t.flush(vx)
-	switch {
-	case v.Error != "":
-		if t.errored == nil {
-			t.errored = vx
-		}
-		t.printf(vx, "ERROR: %s", v.Error)
-	case v.Cached:
-		t.printf(vx, "CACHED")
-	case v.Started != nil:
-		t.printf(vx, "DONE %.1fs", v.Completed.Sub(*v.Started).Seconds())
-	default:
-		t.printf(vx, "DONE")
+		vx.tail.Add(strings.TrimRight(line, "\r\n"))
 	}
 }
 
@@ -107,21 +98,12 @@ func (t *Trace) vertex(d digest.Digest, name string) *vertex {
 	return vx
 }
 
-func (t *Trace) line(vx *vertex, l string) {
-	vx.tail.Add(l)
-	t.printf(vx, "%s", l)
-}
-
-// flush ends a vertex's last log line if it lacks a newline.
+// flush keeps a vertex's last log line if it lacks a newline.
 func (t *Trace) flush(vx *vertex) {
 	if vx.partial != "" {
-		t.line(vx, strings.TrimRight(vx.partial, "\r"))
+		vx.tail.Add(strings.TrimRight(vx.partial, "\r"))
 		vx.partial = ""
 	}
-}
-
-func (t *Trace) printf(vx *vertex, format string, args ...any) {
-	fmt.Fprintf(t.logs, "#%d "+format+"\n", append([]any{vx.num}, args...)...)
 }
 
 // Failed returns a StepError for the engine's error message msg naming

@@ -18,6 +18,7 @@ import (
 	"github.com/moby/buildkit/session"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/engine/bkprogress"
@@ -145,11 +146,20 @@ func solveOn(ctx context.Context, d daemon, opt client.SolveOpt, logs io.Writer)
 	})
 	g.Go(func() error {
 		for s := range status {
+			if sw, ok := logs.(engine.StatusWriter); ok {
+				for _, resp := range s.Marshal() {
+					if raw, err := protojson.Marshal(resp); err == nil {
+						sw.WriteStatus(raw)
+					}
+				}
+			}
 			tr.Write(s)
 		}
 		return nil
 	})
-	if err := g.Wait(); err != nil {
+	err := g.Wait()
+	tr.Close()
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
@@ -200,6 +210,10 @@ func frontendAttrs(req engine.Request) map[string]string {
 	}
 	if req.NoCache {
 		attrs["no-cache"] = ""
+	}
+	if req.Pull {
+		// The pins' named contexts are OCI layouts: the mode leaves them be.
+		attrs["image-resolve-mode"] = "pull"
 	}
 	for k, v := range req.Args {
 		attrs["build-arg:"+k] = v

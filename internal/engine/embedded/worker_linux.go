@@ -97,6 +97,12 @@ func runJob(j job) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if j.Request.Pull {
+		// buildOptions checked the platform.
+		if err := pullBases(context.Background(), store, opts.SystemContext, j.Request); err != nil {
+			return "", err
+		}
+	}
 	id, _, err := imagebuildah.BuildDockerfiles(context.Background(), store, opts, j.Request.Dockerfile)
 	return id, err
 }
