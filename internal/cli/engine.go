@@ -82,7 +82,7 @@ func (g *globals) openEngine(ctx context.Context, name string) (engine.Engine, s
 		}
 		return e, c.why + ", buildkitd at " + e.Address(), nil
 	}
-	e, err := embedded.New(ctx, embedded.Options{Root: g.root})
+	e, err := embedded.New(ctx, embedded.Options{Root: g.root, Warn: g.stderr})
 	if err != nil {
 		if c.dockerErr != nil {
 			err = fmt.Errorf("no engine works here: %w; and %w", c.dockerErr, err)

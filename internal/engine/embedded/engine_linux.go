@@ -62,7 +62,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err := prepareRoot(root); err != nil {
 		return nil, err
 	}
-	store, err := openStore(root)
+	store, err := openStore(root, opts.warn())
 	if err != nil {
 		return nil, err
 	}
