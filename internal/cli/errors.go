@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/publish"
 )
@@ -80,10 +81,11 @@ func (e *hintError) Unwrap() error { return e.err }
 func exitCode(ctx context.Context, err error) int {
 	var u *usageError
 	var dc *publish.DockerConfigError
+	var ig *inputs.IgnoreFileError
 	switch {
 	case ctx.Err() != nil:
 		return exitInterrupted
-	case errors.As(err, &u), errors.As(err, &dc), strings.HasPrefix(err.Error(), "unknown command"),
+	case errors.As(err, &u), errors.As(err, &dc), errors.As(err, &ig), strings.HasPrefix(err.Error(), "unknown command"),
 		strings.HasPrefix(err.Error(), "unknown flag"), strings.Contains(err.Error(), "accepts "):
 		return exitUsage
 	}
