@@ -54,20 +54,23 @@ func LoadImageFile(path, name string) (*ImageFile, error) {
 			p.File = name
 		}
 	}
-	if len(ps) > 0 {
-		return nil, ps.err()
-	}
+	// An unknown key, or one of the wrong type, hides no other problem.
+	errs := []error{ps.err()}
 	if err := doc.Content[0].Decode(f); err != nil {
-		return nil, yamlProblem(name, err)
+		errs = append(errs, yamlProblem(name, err))
 	}
+	var copies problems
 	for _, c := range f.CopyList {
 		for _, p := range []string{c.Src, c.Dst} {
 			if p == "" {
-				ps.add(name, c.Line, "copy-list entries need both src and dst")
+				copies.add(name, c.Line, "copy-list entries need both src and dst")
 			} else if err := checkWithin(p); err != nil {
-				ps.add(name, c.Line, "copy-list: %v", err)
+				copies.add(name, c.Line, "copy-list: %v", err)
 			}
 		}
 	}
-	return f, ps.err()
+	if err := firstPerLine(append(errs, copies.err())...); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
