@@ -83,6 +83,9 @@ func (inc *Incremental) Predict(ctx context.Context, pl *plan.Plan) (map[string]
 		switch {
 		case p.Missing:
 			im.Status, im.Reason = plan.StatusBuild, MissingContext(im.Context)
+		case missingCopy(inc.Project, im.Name) != nil:
+			e := missingCopy(inc.Project, im.Name)
+			im.Status, im.Reason = plan.StatusBuild, fmt.Sprintf("copy-list source %s (%s) does not exist yet", e.Src, e.At)
 		case isCandidate && exist[im.Name]:
 			im.Status, im.Key = plan.StatusUpToDate, c.Key
 		case cached[im.Name]:

@@ -228,6 +228,9 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 	case errors.As(runErr, &missing):
 		return &hintError{&usageError{failed(runErr)},
 			"make the context first (run the script that fills it), then build again"}
+	case errors.As(runErr, new(*build.MissingCopyError)):
+		return &hintError{&usageError{failed(runErr)},
+			"make the source first (run the script that makes it) or correct the copy-list entry, then build again"}
 	case errors.As(runErr, &conflict), errors.As(runErr, new(*inputs.IgnoreFileError)):
 		return &usageError{runErr}
 	case runErr != nil:
