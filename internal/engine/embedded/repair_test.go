@@ -14,11 +14,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/containers/storage"
 	"github.com/containers/storage/pkg/reexec"
+	"github.com/sirupsen/logrus"
 
+	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/enginetest"
 	"github.com/dockyard-build/dockyard/internal/testenv"
 )
 
@@ -171,4 +176,74 @@ func incompleteLayers(t *testing.T, root string) []string {
 		out = append(out, string(m[1]))
 	}
 	return out
+}
+
+// TestCancelNeverTearsACommit cancels a build while it writes a big layer
+// into the store: Build returns only once the layer is written or rolled
+// back, so that the store marks no layer incomplete, and the store builds
+// on as before.
+func TestCancelNeverTearsACommit(t *testing.T) {
+	e := sharedEngine(t)
+	buildBase(t, e, "commit-cancel-base")
+	dir := t.TempDir()
+	enginetest.WriteFiles(t, dir, map[string]string{
+		"Dockerfile": "FROM commit-cancel-base\nRUN head -c 200000000 /dev/zero >/big && echo written\n",
+	})
+	req := engine.Request{Image: "commit-cancel", ContextDir: dir, Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{"commit-cancel"}, NoCache: true}
+	// The store, when this process next reads it, would remove a torn
+	// layer and say so here.
+	warnings := &syncBuffer{}
+	logrus.SetOutput(warnings)
+	t.Cleanup(func() { logrus.SetOutput(os.Stderr) })
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		_, err := e.Build(ctx, req, logs)
+		done <- err
+	}()
+	// The RUN step wrote its file: the commit of its layer comes next.
+	for !strings.Contains(logs.String(), "written\n") || len(incompleteLayers(t, testRoot)) == 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("the build ended before its layer was written (%v):\n%s", err, logs.String())
+		case <-time.After(time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Build = %v, want context.Canceled", err)
+	}
+	cs, err := e.store.Containers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if torn := incompleteLayers(t, testRoot); len(torn) > 0 || warnings.String() != "" {
+		t.Errorf("the cancel tore a commit: layers %v incomplete, store warnings %q; build log:\n%s", torn, warnings.String(), logs.String())
+	}
+	for _, c := range cs {
+		t.Errorf("container %v is left in the store", c.Names)
+	}
+	req.Dockerfile = filepath.Join(dir, "again.dockerfile")
+	enginetest.WriteFiles(t, dir, map[string]string{"again.dockerfile": "FROM commit-cancel-base\nRUN echo again >/again\n"})
+	mustBuild(t, e, req)
+}
+
+// syncBuffer is a log that a build writes while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
