@@ -155,8 +155,10 @@ func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, 
 // engine.ErrStopUnconfirmed if something of it may still run. It asks the
 // worker to cancel the build (cancelSignal): the worker ends what the build
 // runs and lets a commit in flight finish or roll back, so that no layer
-// is torn. A worker that has not exited within stopTimeout is killed with
-// everything under it (killWorker), at most killAllFor more. stopWorker
+// is torn. A worker that has not exited by killAllFor before stopTimeout
+// is killed with everything under it (killWorker), by stopTimeout; a
+// commit it was writing is then left incomplete, for the next opening of
+// the store to remove (see openStore). stopWorker
 // then reaps the worker and removes the build's working containers that
 // buildah left. result is what the worker sent back, once it exited.
 func (e *Engine) stopWorker(ctx context.Context, cmd *exec.Cmd, exited <-chan struct{}, out *output, suffix string, result func() outcome) error {
@@ -167,11 +169,11 @@ func (e *Engine) stopWorker(ctx context.Context, cmd *exec.Cmd, exited <-chan st
 	case <-exited:
 		cmd.Wait()
 		left = result().Left
-	case <-time.After(e.stopTimeout):
-		if err := killWorker(cmd.Process.Pid, exited, time.Now().Add(killAllFor)); err != nil {
+	case <-time.After(max(e.stopTimeout-killAllFor, 0)):
+		if err := killWorker(cmd.Process.Pid, exited, time.Now().Add(min(killAllFor, e.stopTimeout))); err != nil {
 			// The worker may outlive this call: reap it whenever it ends.
 			go cmd.Wait()
-			return fmt.Errorf("%w; %w: %w %s after the cancel", cause, engine.ErrStopUnconfirmed, err, e.stopTimeout+killAllFor)
+			return fmt.Errorf("%w; %w: %w %s after the cancel", cause, engine.ErrStopUnconfirmed, err, e.stopTimeout)
 		}
 		cmd.Wait()
 	}
