@@ -2,16 +2,21 @@
 # noop.sh times builds and plans that have nothing to do, and prints a
 # markdown table:
 #
-#   1. On a generated repository of 40 images (bench/gen), built once: the
-#      no-op of the sequential docker loop (bench/pai_build.sh without
-#      --no-cache: pai_build's way, where every step is a hit of Docker's
-#      layer cache) against the no-op `dockyard build` (every image up to
-#      date by its input key), alternating, RUNS times each; target: dockyard
-#      at least 25 times faster.
+#   1. On a generated repository of 40 images (bench/gen), built once by
+#      each side: the no-op, and the build after one file changed, of the
+#      sequential docker loop (bench/pai_build.sh without --no-cache:
+#      pai_build's way, where every step is a hit of Docker's layer cache)
+#      and of `dockyard build` (every image up to date by its input key),
+#      alternating, RUNS times each; target: the no-op at least 25 times
+#      faster. With a buildx binary (BUILDX, else buildx on PATH, else
+#      /var/cache/dockyard/bin/buildx) and a buildkitd (BUILDKIT_HOST, else
+#      scripts/buildkitd.sh's socket), also `buildx bake` (pai_build.sh
+#      --bake) against `dockyard build --engine buildkit` on that daemon;
+#      target: the no-op at least 20 times faster.
 #   2. On a generated repository of 1,000 images, built once by dockyard
 #      (several minutes): `dockyard plan` with a warm stat cache, every image
-#      up to date, RUNS times; target: median under 500 ms. The no-op
-#      `dockyard build` of those 1,000 images is timed too.
+#      up to date, RUNS times; target: median under 200 ms; and the no-op
+#      `dockyard build` of those 1,000 images; target: under 1 s.
 #
 #   bash bench/noop.sh
 #   RUNS=10 bash bench/noop.sh
@@ -38,7 +43,8 @@ seed=${SEED:-1}
 runs=${RUNS:-5}
 big=${BIG:-1}
 target_ratio=25
-target_plan_ms=500
+target_plan_ms=200
+target_build_ms=1000
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -96,7 +102,7 @@ generate() {
 load=$(cut -d ' ' -f 1-3 /proc/loadavg)
 log "load average $load"
 
-# --- 1. the 40-image no-op builds ----------------------------------------------
+# --- 1. the 40-image builds: no-op and one-file change -------------------------
 
 # Each side gets its own copy of the repository, with image names of its
 # own: the baseline's images lack dockyard's input-key label, so sharing
@@ -111,38 +117,103 @@ pai_build() { env DOCKER="$cli" DOCKER_BUILDKIT=1 LOG_DIR="$work/pai-logs" bash 
 pai_build >"$work/pai-first.log" 2>&1 || die "the baseline's first build failed: $work/pai-first.log"
 (cd "$small" && DOCKER_BUILDKIT=1 "$dockyard" build --progress plain >"$work/first.log" 2>&1) ||
 	die "the first build failed: $work/first.log"
-# One no-op of each, untimed, so that the page cache holds what both read.
-pai_build >>"$work/runs.log" 2>&1
+dockyard_build() { "$dockyard" build -C "$small" --progress quiet; }
+sides=(pai dockyard)
+builds=(pai_build dockyard_build)
+roots=("$pai" "$small")
+
+# With a buildx binary and a buildkitd, two more sides on that one daemon:
+# `buildx bake` (pai_build.sh --bake: copies and hooks, then one bake) and
+# `dockyard build --engine buildkit`.
+buildx=${BUILDX:-$(command -v buildx || echo /var/cache/dockyard/bin/buildx)}
+bk_host=${BUILDKIT_HOST:-unix:///run/buildkit/buildkitd.sock}
+if [[ -x $buildx ]] && timeout 10 buildctl --addr "$bk_host" debug workers >/dev/null 2>&1; then
+	export BUILDX_CONFIG=$work/buildx
+	"$buildx" create --name "$token" --driver remote "$bk_host" >/dev/null
+	baked=$work/baked
+	bkdy=$work/bkdy
+	generate "$baked" "$images" "$components" >/dev/null
+	generate "$bkdy" "$images" "$components" >/dev/null
+	"$dockyard" plan --format json -C "$baked" >"$work/bake-plan.json"
+	bake_build() { env BUILDX="$buildx" LOG_DIR="$work/bake-logs" bash "$here/pai_build.sh" --bake "$token" -p "$work/bake-plan.json" -C "$baked"; }
+	buildkit_build() { env BUILDKIT_HOST="$bk_host" "$dockyard" build -C "$bkdy" --engine buildkit --progress quiet; }
+	log "bake and buildkit: first builds"
+	bake_build >"$work/bake-first.log" 2>&1 || die "the first bake failed: $work/bake-first.log"
+	buildkit_build >"$work/bkdy-first.log" 2>&1 || die "the first buildkit build failed: $work/bkdy-first.log"
+	sides+=(bake dockyard-buildkit)
+	builds+=(bake_build buildkit_build)
+	roots+=("$baked" "$bkdy")
+else
+	log "no buildx ($buildx) or no buildkitd at $bk_host: bake is left out (GOBIN=/var/cache/dockyard/bin go install github.com/docker/buildx/cmd/buildx@v0.38.2; bash scripts/buildkitd.sh)"
+fi
+
+# One no-op of each, untimed, so that the page cache holds what all read.
+for i in "${!sides[@]}"; do
+	${builds[$i]} >>"$work/runs.log" 2>&1 || die "failed: ${builds[$i]}"
+done
 (cd "$small" && "$dockyard" build --progress quiet --report "$work/report.json" >>"$work/runs.log" 2>&1)
 up=$(jq '.totals.upToDate' "$work/report.json")
 ((up == images)) || die "the no-op dockyard build found $up of $images images up to date"
 
-pai_ms=() dy_ms=()
+# The one-file change edits an image's own file in a component that no
+# other copies in: every side rebuilds that image and its descendants, and
+# reruns that component's hook (whose output sums the files).
+changed=$(jq -r '[.images[] | select(.kind == "component" and .component != "base")] as $ims
+	| [$ims[].parents[]? | select(.via == "component.dep") | .name] as $copied
+	| [$ims[] | select(.name as $n | $copied | index([$n]) | not)][0] | .component' "$work/plan.json")
+change_file() { # ROOT RUN: appends a line to the first file of the component
+	local f
+	f=$(find "$1/src/$changed/files" -type f | sort | head -n 1)
+	echo "change $2" >>"$f"
+}
+
+declare -A noop_ms change_ms
 for r in $(seq "$runs"); do
-	pai_ms+=("$(ms pai_build)")
-	dy_ms+=("$(ms "$dockyard" build -C "$small" --progress quiet)")
-	log "run $r: pai-style ${pai_ms[-1]} ms, dockyard ${dy_ms[-1]} ms"
+	for i in "${!sides[@]}"; do
+		noop_ms[${sides[$i]}]+=" $(ms "${builds[$i]}")"
+	done
+	for i in "${!sides[@]}"; do
+		change_file "${roots[$i]}" "$r"
+		change_ms[${sides[$i]}]+=" $(ms "${builds[$i]}")"
+	done
+	log "run $r: no-op$(for s in "${sides[@]}"; do printf ' %s %s ms,' "$s" "${noop_ms[$s]##* }"; done) one file$(for s in "${sides[@]}"; do printf ' %s %s ms,' "$s" "${change_ms[$s]##* }"; done)"
 done
-pai_med=$(printf '%s\n' "${pai_ms[@]}" | median)
-dy_med=$(printf '%s\n' "${dy_ms[@]}" | median)
-ratio=$(awk -v a="$pai_med" -v b="$dy_med" 'BEGIN { printf "%.1f", a / b }')
+med() { tr ' ' '\n' | grep . | median; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+ratio=$(ratio "$(med <<<"${noop_ms[pai]}")" "$(med <<<"${noop_ms[dockyard]}")")
 ratio_ok=$(awk -v r="$ratio" -v t="$target_ratio" 'BEGIN { print (r >= t) ? "ok" : "MISSED" }')
+label() {
+	case $1 in
+	pai) echo "pai-style loop: one \`docker build\` after another, copies and hooks, Docker's layer cache" ;;
+	dockyard) echo "\`dockyard build\`, Docker engine" ;;
+	bake) echo "\`buildx bake\` on buildkitd, after the same copies and hooks" ;;
+	dockyard-buildkit) echo "\`dockyard build --engine buildkit\`, the same buildkitd" ;;
+	esac
+}
 
 cat <<EOF
-## No-op builds: $images images in $components components, built before
+## Builds of $images images in $components components, built before
 
-| no-op | median of $runs | runs |
-|---|---|---|
-| pai-style: one \`docker build\` after another, hooks included, Docker's layer cache | ${pai_med} ms | $(join "${pai_ms[@]}") ms |
-| \`dockyard build\`: every image up to date by its input key | ${dy_med} ms | $(join "${dy_ms[@]}") ms |
-| **ratio** (pai-style / dockyard) | **${ratio}** | target ≥ ${target_ratio}: ${ratio_ok} |
+| side | no-op, median of $runs | one file changed, median of $runs | no-op runs (ms) | one-file runs (ms) |
+|---|---|---|---|---|
+EOF
+for s in "${sides[@]}"; do
+	# shellcheck disable=SC2086
+	echo "| $(label "$s") | $(med <<<"${noop_ms[$s]}") ms | $(med <<<"${change_ms[$s]}") ms | $(join ${noop_ms[$s]}) | $(join ${change_ms[$s]}) |"
+done
+echo "| **no-op ratio**, pai-style / dockyard | **${ratio}** | target ≥ ${target_ratio}: ${ratio_ok} | | |"
+if [[ -n ${noop_ms[bake]:-} ]]; then
+	bake_ratio=$(ratio "$(med <<<"${noop_ms[bake]}")" "$(med <<<"${noop_ms[dockyard-buildkit]}")")
+	echo "| **no-op ratio**, bake / dockyard on buildkitd | **${bake_ratio}** | target ≥ 20 | | |"
+fi
+cat <<EOF
 
-Repository: $shape.
+Repository: $shape. The one-file change appends a line to a file of src/$changed/files.
 EOF
 
 # --- 2. the 1,000-image no-op plan ---------------------------------------------
 
-plan_ok=skipped
+plan_ok=skipped build_ok=skipped
 if [[ $big == 1 ]]; then
 	large=$work/large
 	shape=$(generate "$large" "$big_images" "$big_components")
@@ -162,6 +233,7 @@ if [[ $big == 1 ]]; then
 	plan_med=$(printf '%s\n' "${plan_ms[@]}" | median)
 	build_med=$(printf '%s\n' "${build_ms[@]}" | median)
 	plan_ok=$(awk -v v="$plan_med" -v t="$target_plan_ms" 'BEGIN { print (v < t) ? "ok" : "MISSED" }')
+	build_ok=$(awk -v v="$build_med" -v t="$target_build_ms" 'BEGIN { print (v < t) ? "ok" : "MISSED" }')
 	cat <<EOF
 
 ## No-op plan and build: $big_images images in $big_components components, built before
@@ -169,7 +241,7 @@ if [[ $big == 1 ]]; then
 | no-op | median of $runs | runs | target |
 |---|---|---|---|
 | \`dockyard plan --format json\`, warm stat cache | ${plan_med} ms | $(join "${plan_ms[@]}") ms | < ${target_plan_ms} ms: ${plan_ok} |
-| \`dockyard build\` | ${build_med} ms | $(join "${build_ms[@]}") ms | |
+| \`dockyard build\` | ${build_med} ms | $(join "${build_ms[@]}") ms | < ${target_build_ms} ms: ${build_ok} |
 
 Repository: $shape. Plan: $head.
 EOF
@@ -180,6 +252,6 @@ cat <<EOF
 Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Docker engine $(docker version --format '{{.Server.Version}}'), BuildKit for both sides (baseline CLI $cli); load average at the start: $load.
 EOF
 
-if [[ ${CHECK:-0} == 1 && ($ratio_ok == MISSED || $plan_ok == MISSED) ]]; then
+if [[ ${CHECK:-0} == 1 && ($ratio_ok == MISSED || $plan_ok == MISSED || $build_ok == MISSED) ]]; then
 	exit 1
 fi

@@ -26,22 +26,33 @@
 # Environment: DOCKER, the docker CLI to use (default: docker); the builder is
 # the CLI's, so set DOCKER_BUILDKIT=1 or =0 to choose. Each docker build's
 # output goes to LOG_DIR (default: REPO/.pai-build/logs).
+#
+# With --bake BUILDER, it is the way a team moving to `docker buildx bake`
+# builds the same repository: the copies and pre-build hooks of every
+# component first, in the same order, then one `buildx bake` of every image
+# on the buildx builder BUILDER (each FROM or COPY --from of a project image
+# a named context "target:<image>", the refs as tags, the result left in
+# BuildKit's cache), then the post-build hooks. BUILDX is the buildx binary
+# (default: buildx).
 set -euo pipefail
 
+usage="usage: pai_build.sh [--no-cache] [--bake BUILDER] -p PLAN.json -C REPO"
 no_cache=()
 plan=""
 repo=""
+bake=""
 while (($# > 0)); do
 	case $1 in
 	--no-cache) no_cache=(--no-cache) ;;
+	--bake) bake=$2; shift ;;
 	-p) plan=$2; shift ;;
 	-C) repo=$2; shift ;;
-	*) echo "usage: pai_build.sh [--no-cache] -p PLAN.json -C REPO" >&2; exit 2 ;;
+	*) echo "$usage" >&2; exit 2 ;;
 	esac
 	shift
 done
 if [[ -z $plan || -z $repo ]]; then
-	echo "usage: pai_build.sh [--no-cache] -p PLAN.json -C REPO" >&2
+	echo "$usage" >&2
 	exit 2
 fi
 docker=${DOCKER:-docker}
@@ -79,11 +90,9 @@ run() { # command...: pai's check_call; a failure ends the build
 	"$@" || fail "Executing command failed: $*"
 }
 
-started=$(date +%s%N)
-log "Build all components: ${components[*]}"
-for c in "${components[@]}"; do
-	dir=src/$c
-	log "Starting to build component $c"
+# pre C: copies the component's dependencies in and runs its pre-build hook.
+pre() {
+	local dir=src/$1 dep
 	if [[ -e $dir/dependency || -e $dir/generated ]]; then
 		fail "$dir/dependency or $dir/generated exists; pai_build.sh would remove it: clean up first"
 	fi
@@ -101,6 +110,20 @@ for c in "${components[@]}"; do
 		run chmod u+x "$dir/build/build-pre.sh"
 		run "$dir/build/build-pre.sh"
 	fi
+}
+
+# post C: runs the component's post-build hook.
+post() {
+	local dir=src/$1
+	if [[ -f $dir/build/build-post.sh ]]; then
+		run chmod u+x "$dir/build/build-post.sh"
+		run "$dir/build/build-post.sh"
+	fi
+}
+
+# images C: builds the component's images one after another.
+images() {
+	local c=$1 name dockerfile context refs args
 	while IFS=$'\t' read -r name dockerfile context refs; do
 		args=("${no_cache[@]}")
 		for ref in $refs; do args+=(-t "$ref"); done
@@ -111,9 +134,40 @@ for c in "${components[@]}"; do
 			fail "Executing command failed: $docker build ${args[*]} -f $dockerfile $context"
 		fi
 	done < <(jq -r --arg c "$c" '.images[] | select(.kind == "component" and .component == $c) | [.name, .dockerfile, .context, (.refs | join(" "))] | @tsv' "$plan")
-	if [[ -f $dir/build/build-post.sh ]]; then
-		run chmod u+x "$dir/build/build-post.sh"
-		run "$dir/build/build-post.sh"
+}
+
+# bake_all: one buildx bake of every image of the plan.
+bake_all() {
+	local file=$log_dir/docker-bake.json
+	jq '{
+		group: {default: {targets: [.images[].name]}},
+		target: (.images | map({key: .name, value: {
+			context: .context,
+			dockerfile: (.context as $c | .dockerfile | ltrimstr("\($c)/")),
+			tags: .refs,
+			labels: {"dev.dockyard.image": .name},
+			contexts: ([.parents[]? | select(.ref) | {key: .ref, value: "target:\(.name)"}] | from_entries)
+		}}) | from_entries)
+	}' "$plan" >"$file"
+	log "Bake all images"
+	if ! "${BUILDX:-buildx}" --builder "$bake" bake "${no_cache[@]}" --progress plain -f "$file" >"$log_dir/bake.log" 2>&1; then
+		tail -n 20 "$log_dir/bake.log" >&2
+		fail "Executing command failed: buildx bake -f $file"
 	fi
-done
+}
+
+started=$(date +%s%N)
+log "Build all components: ${components[*]}"
+if [[ -n $bake ]]; then
+	for c in "${components[@]}"; do pre "$c"; done
+	bake_all
+	for c in "${components[@]}"; do post "$c"; done
+else
+	for c in "${components[@]}"; do
+		log "Starting to build component $c"
+		pre "$c"
+		images "$c"
+		post "$c"
+	done
+fi
 log "Pai build costs $(( ($(date +%s%N) - started) / 1000000 )) ms"

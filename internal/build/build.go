@@ -75,6 +75,7 @@ type Runner struct {
 	keys     runKeys
 	images   runImages
 	checkout string
+	recorded map[[2]string]state.Result // the state's images at the start
 }
 
 // Images lists the report entries of a plan's images.
@@ -102,6 +103,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		r.State = state.Open(r.Project.Root, r.Engine.Name())
 	}
 	if r.checkout, err = r.State.Checkout(true); err != nil {
+		return err
+	}
+	if r.recorded, err = r.State.Built(); err != nil {
 		return err
 	}
 	if err := r.keys.start(ctx, r.Incremental, r.Plan); err != nil {

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/state"
@@ -125,50 +124,28 @@ func (inc *Incremental) predictHooks(ctx context.Context, pl *plan.Plan, preds m
 // than asking for each (a variable for tests).
 var listAbove = 32
 
-// list starts listing dockyard's images in the engine, while the keys are
-// taken, when there are many images to look for and the engine can list
-// them; it returns a function that waits for the IDs, or nil.
-func (inc *Incremental) list(ctx context.Context, images int) func() (map[string]bool, error) {
-	lister, ok := inc.Engine.(engine.Lister)
-	if !ok || images <= listAbove {
-		return nil
+// list starts listing dockyard's images in the engine (see listed), while
+// the keys are taken, when there are many images to look for; it returns a
+// function that waits for the list.
+func (inc *Incremental) list(ctx context.Context, images int) func() {
+	if images <= listAbove {
+		return func() {}
 	}
-	var ids map[string]bool
-	var err error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		var list []engine.ImageInfo
-		if list, err = lister.List(ctx); err == nil {
-			ids = map[string]bool{}
-			for _, im := range list {
-				ids[im.ID] = true
-			}
-		}
+		inc.listed(ctx)
 	}()
-	return func() (map[string]bool, error) {
-		<-done
-		return ids, err
-	}
+	return func() { <-done }
 }
 
-// existing says which candidates' images the engine still holds: from the
-// engine's list when there is one, else image by image.
-func (inc *Incremental) existing(ctx context.Context, candidates map[string]state.Found, listed func() (map[string]bool, error)) (map[string]bool, error) {
-	if listed == nil {
-		return parallel(slices.Collect(maps.Keys(candidates)), func(name string) (bool, error) {
-			return inc.exists(ctx, candidates[name].ID)
-		})
-	}
-	ids, err := listed()
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for name, c := range candidates {
-		out[name] = ids[c.ID]
-	}
-	return out, nil
+// existing says which candidates' images the engine still holds, once the
+// list of them is there.
+func (inc *Incremental) existing(ctx context.Context, candidates map[string]state.Found, listed func()) (map[string]bool, error) {
+	listed()
+	return parallel(slices.Collect(maps.Keys(candidates)), func(name string) (bool, error) {
+		return inc.exists(ctx, candidates[name].ID)
+	})
 }
 
 // exactKeys says which images' source keys are the input keys a run will

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -117,11 +118,12 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	r.keys.setBuilt(im.Name)
-	if err := t.remember(res.ID, time.Now()); err != nil {
+	built := time.Now() // one time for both records: a later no-op then rewrites neither
+	if err := t.remember(res.ID, built); err != nil {
 		return err
 	}
 	if cur != nil {
-		if err := r.Incremental.record(im, cur, t.pred(), res.ID, time.Now()); err != nil {
+		if err := r.Incremental.record(im, cur, t.pred(), res.ID, built); err != nil {
 			return err
 		}
 		if reg := r.Incremental.Registry; reg != nil {
@@ -148,8 +150,8 @@ func (t *task) takeKey(ctx context.Context) (*current, error) {
 	err := r.timed("inputs", []string{im.Name}, func() error {
 		var err error
 		if r.keys.steady[im.Component] && im.Kind == project.KindComponent {
-			if cur, err = r.Incremental.lastInputs(im, t.buildPlatform()); cur != nil || err != nil {
-				return err
+			if cur = r.Incremental.lastInputs(im, t.buildPlatform()); cur != nil {
+				return nil
 			}
 		}
 		cur, err = r.Incremental.take(ctx, im, t.buildPlatform(), parents)
@@ -256,7 +258,12 @@ func short(s string) string {
 // run, and in the state for push, save and ls.
 func (t *task) remember(id string, built time.Time) error {
 	t.r.images.set(t.id, id)
-	return t.r.State.PutBuilt(t.platform, state.Result{Image: t.image.Name, ID: id, Refs: t.tags(), Built: built.UTC()})
+	res := state.Result{Image: t.image.Name, ID: id, Refs: t.tags(), Built: built.UTC()}
+	if had, ok := t.r.recorded[[2]string{res.Image, t.platform}]; ok && had.ID == res.ID &&
+		slices.Equal(had.Refs, res.Refs) && had.Built.Equal(res.Built) {
+		return nil // a no-op writes nothing
+	}
+	return t.r.State.PutBuilt(t.platform, res)
 }
 
 // report records a build's image, size and status in the report: the

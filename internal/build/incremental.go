@@ -16,11 +16,21 @@ import (
 )
 
 // current is an image's inputs as a run finds them once the image's copies
-// and its component's pre-build hook are in place.
+// and its component's pre-build hook are in place. The manifest is nil when
+// the inputs are the last build's, whose manifest the state holds.
 type current struct {
 	key      string
 	inputs   inputs.Inputs
 	manifest inputs.Manifest
+}
+
+// files returns the manifest of the image's files, from the state when the
+// inputs are the last build's.
+func (inc *Incremental) files(cur *current) (inputs.Manifest, error) {
+	if cur.manifest != nil {
+		return cur.manifest, nil
+	}
+	return inc.Store.Manifest(cur.inputs.Files)
 }
 
 // take takes an image's input key for a platform; parents maps each of
@@ -55,9 +65,14 @@ type decision struct {
 // whether a parent was built in this run.
 func (inc *Incremental) decide(ctx context.Context, im *plan.Image, cur *current, rebuilt func(string) bool) (decision, error) {
 	var d decision
-	rec, res, err := inc.Store.Find(im.Name, cur.inputs.Platform, cur.key)
-	if err != nil {
-		return d, err
+	rec, res := inc.records[[2]string{im.Name, cur.inputs.Platform}], (*state.Result)(nil)
+	if rec != nil && rec.Key == cur.key {
+		res = &rec.Result // the steady case: no need to ask the state again
+	} else {
+		var err error
+		if rec, res, err = inc.Store.Find(im.Name, cur.inputs.Platform, cur.key); err != nil {
+			return d, err
+		}
 	}
 	d.rec = rec
 	if res != nil {
@@ -79,19 +94,56 @@ func (inc *Incremental) decide(ctx context.Context, im *plan.Image, cur *current
 	case rec == nil:
 		d.reason = ReasonNew
 	default:
-		d.reason = inc.why(im, &rec.Inputs, &cur.inputs, cur.manifest, rebuilt)
+		m, err := inc.files(cur)
+		if err != nil {
+			return d, err
+		}
+		d.reason = inc.why(im, &rec.Inputs, &cur.inputs, m, rebuilt)
 	}
 	return d, nil
 }
 
-// inspect finds an image in the engine; an engine that cannot inspect
-// its store holds nothing dockyard can reuse.
+// inspect finds an image in the engine: in the list of its dockyard images
+// taken once per run, else by asking for it (an image made after the list,
+// or one without dockyard's labels). An engine that cannot inspect its
+// store holds nothing dockyard can reuse.
 func (inc *Incremental) inspect(ctx context.Context, id string) (engine.ImageInfo, bool, error) {
+	if info, ok := inc.listed(ctx)[id]; ok {
+		return info, true, nil
+	}
 	insp, ok := inc.Engine.(engine.Inspector)
 	if !ok {
 		return engine.ImageInfo{}, false, nil
 	}
 	return insp.Inspect(ctx, id)
+}
+
+// listed returns this checkout's images in the engine, by ID, listed on
+// the first call: one query for the run instead of one per image, which
+// other repositories' images do not slow. A failed list is an empty one:
+// each image is then asked for on its own, as is one the list lacks (built
+// before images carried the checkout's label, or pulled from the registry
+// cache).
+func (inc *Incremental) listed(ctx context.Context) map[string]engine.ImageInfo {
+	inc.heldOnce.Do(func() {
+		lister, ok := inc.Engine.(engine.Lister)
+		if !ok {
+			return
+		}
+		checkout, err := inc.Store.Checkout(false)
+		if err != nil || checkout == "" {
+			return
+		}
+		list, err := lister.List(ctx, engine.LabelRepository+"="+checkout)
+		if err != nil {
+			return
+		}
+		inc.held = make(map[string]engine.ImageInfo, len(list))
+		for _, im := range list {
+			inc.held[im.ID] = im
+		}
+	})
+	return inc.held
 }
 
 // retag gives a reused image the references it lacks.
@@ -130,7 +182,10 @@ func (inc *Incremental) record(im *plan.Image, cur *current, pred *Prediction, i
 		Result: state.Result{Image: im.Name, ID: id, Refs: im.Refs, Built: built.UTC()},
 		Key:    cur.key, Inputs: cur.inputs, HookEnv: inc.hookEnvOf(im),
 	}
-	manifests := []inputs.Manifest{cur.manifest}
+	var manifests []inputs.Manifest
+	if cur.manifest != nil { // else the state has it
+		manifests = append(manifests, cur.manifest)
+	}
 	if pred != nil {
 		rec.SourceKey, rec.Source = pred.Key, pred.Inputs
 		manifests = append(manifests, pred.Manifest)

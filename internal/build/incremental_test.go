@@ -95,7 +95,7 @@ type listingEngine struct{ *fakeEngine }
 
 var _ engine.Lister = listingEngine{}
 
-func (e listingEngine) List(context.Context) ([]engine.ImageInfo, error) {
+func (e listingEngine) List(context.Context, ...string) ([]engine.ImageInfo, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var out []engine.ImageInfo

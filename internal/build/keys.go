@@ -40,6 +40,13 @@ type Incremental struct {
 
 	recordedOnce sync.Once
 	recorded     map[string]state.Base
+
+	heldOnce sync.Once
+	held     map[string]engine.ImageInfo // the engine's dockyard images, by ID
+
+	// records are the state's image records as the run found them, set
+	// before any task runs.
+	records map[[2]string]*state.Record
 }
 
 type baseDigest struct {
@@ -206,11 +213,7 @@ func (inc *Incremental) exists(ctx context.Context, id string) (bool, error) {
 	if inc.Engine == nil {
 		return true, nil
 	}
-	insp, ok := inc.Engine.(engine.Inspector)
-	if !ok {
-		return false, nil
-	}
-	_, found, err := insp.Inspect(ctx, id)
+	_, found, err := inc.inspect(ctx, id)
 	return found, err
 }
 

@@ -62,6 +62,7 @@ func (inc *Incremental) steady(ctx context.Context, pl *plan.Plan, preds map[str
 	if err != nil {
 		return nil, err
 	}
+	inc.records = records
 	byComp := map[string][]*plan.Image{}
 	for i := range pl.Images {
 		if im := &pl.Images[i]; im.Kind == project.KindComponent {
@@ -122,16 +123,13 @@ func busy(c *project.Component) bool {
 
 // lastInputs is an image's input key as its last build took it, for an image
 // of a steady component, whose staged files are not laid out in this run.
-func (inc *Incremental) lastInputs(im *plan.Image, platform string) (*current, error) {
-	rec, _, err := inc.Store.Find(im.Name, platform, "")
-	if err != nil || rec == nil {
-		return nil, err
+// Its manifest stays in the state until a change needs it (see files).
+func (inc *Incremental) lastInputs(im *plan.Image, platform string) *current {
+	rec := inc.records[[2]string{im.Name, platform}]
+	if rec == nil {
+		return nil
 	}
-	m, err := inc.Store.Manifest(rec.Inputs.Files)
-	if err != nil {
-		return nil, err
-	}
-	return &current{key: rec.Key, inputs: rec.Inputs, manifest: m}, nil
+	return &current{key: rec.Key, inputs: rec.Inputs}
 }
 
 // hookEnvOf is the hook environment to record for an image: its

@@ -239,6 +239,9 @@ func (t *task) runPost(ctx context.Context) error {
 		if err := t.r.Workspace.Keep(t.generated(), artifactDir(c.Name)); err != nil {
 			return err
 		}
+		if err := t.recordHookRun(); err != nil {
+			return err
+		}
 	}
 	for _, d := range c.Deps {
 		if err := t.r.Workspace.Release(t.depDir(d.Name)); err != nil {

@@ -65,7 +65,7 @@ log is kept in .dockyard/logs/.`,
   dockyard build --dry-run -s rest-server
   dockyard build --since origin/main
   dockyard build -c ./cluster-config --variant k8s`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(progress.Modes, opts.progress) {
 				return usageErrorf("unknown progress mode %q (want one of %s)", opts.progress, strings.Join(progress.Modes, ", "))

@@ -23,7 +23,7 @@ store it removes the working containers of builds whose dockyard died, with
 their mounts and the processes still running in them.`,
 		Example: `  dockyard clean
   dockyard clean -C path/to/repo`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := g.resolveRoot(); err != nil {
 				return err

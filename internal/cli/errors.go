@@ -69,6 +69,16 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
 }
 
+// usageArgs makes a command's argument check fail with a usage error.
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &usageError{err}
+		}
+		return nil
+	}
+}
+
 // hintError carries advice printed after the error.
 type hintError struct {
 	err  error
@@ -85,8 +95,7 @@ func exitCode(ctx context.Context, err error) int {
 	switch {
 	case ctx.Err() != nil:
 		return exitInterrupted
-	case errors.As(err, &u), errors.As(err, &dc), errors.As(err, &ig), strings.HasPrefix(err.Error(), "unknown command"),
-		strings.HasPrefix(err.Error(), "unknown flag"), strings.Contains(err.Error(), "accepts "):
+	case errors.As(err, &u), errors.As(err, &dc), errors.As(err, &ig):
 		return exitUsage
 	}
 	return exitFailure

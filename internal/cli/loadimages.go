@@ -40,7 +40,7 @@ printed (REF@DIGEST for a registry).`,
 		Example: `  dockyard load images.tar.gz
   dockyard load images.tar --to embedded
   dockyard load --input images.tar --to registry.example:5000`,
-		Args: cobra.MaximumNArgs(1),
+		Args: usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch {
 			case len(args) == 1 && opts.input != "":

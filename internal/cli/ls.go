@@ -46,7 +46,7 @@ references to a newer build is not listed unless it is the last build.`,
   dockyard ls --engine embedded --format json
   dockyard ls -s rest-server
   dockyard ls --root /srv/dockyard --all`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.formatAlias(cmd)
 			if !slices.Contains(lsFormats, opts.format) {

@@ -34,7 +34,7 @@ the components' copies and hooks run; build decides again once they ran.`,
   dockyard plan -c ./cluster-config --variant k8s
   dockyard plan --format mermaid > images.mmd
   dockyard plan --format html > plan.html      # the graph and the table, one page`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.formatAlias(cmd)
 			if !slices.Contains(plan.Formats, opts.format) {

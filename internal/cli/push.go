@@ -41,7 +41,7 @@ never from the command line.`,
   dockyard push -i rest-server -i webportal
   dockyard push --tag '{git}' --tag latest
   dockyard push -c ./cluster-config -s rest-server`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.jobs < 0 {
 				return usageErrorf("-j must be at least 1")

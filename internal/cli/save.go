@@ -37,7 +37,7 @@ Each saved reference is printed.`,
 		Example: `  dockyard save -o images.tar.gz
   dockyard save -o fate.tar -i python -i fateboard --with-bases
   dockyard save -o images.oci.tar --format oci`,
-		Args: cobra.NoArgs,
+		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opts.output == "" {
 				return usageErrorf("-o FILE is required")

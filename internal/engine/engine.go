@@ -137,9 +137,10 @@ type ImageInfo struct {
 }
 
 // Lister lists the images in an engine's store that dockyard built (those
-// with the dev.dockyard.image label).
+// with the dev.dockyard.image label) and that carry every label given as
+// "key=value" (a checkout's images: LabelRepository=ID).
 type Lister interface {
-	List(ctx context.Context) ([]ImageInfo, error)
+	List(ctx context.Context, labels ...string) ([]ImageInfo, error)
 }
 
 // Exporter reads an image of the engine's store as an OCI image, for push

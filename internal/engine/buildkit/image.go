@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/layout"
@@ -54,7 +55,7 @@ func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, bool,
 }
 
 // List lists the layout's images that carry dockyard's image label.
-func (e *Engine) List(_ context.Context) ([]engine.ImageInfo, error) {
+func (e *Engine) List(_ context.Context, labels ...string) ([]engine.ImageInfo, error) {
 	list, err := e.store.entries()
 	if err != nil {
 		return nil, err
@@ -70,7 +71,7 @@ func (e *Engine) List(_ context.Context) ([]engine.ImageInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := info.Labels[engine.LabelImage]; ok {
+		if _, ok := info.Labels[engine.LabelImage]; ok && hasLabels(info.Labels, labels) {
 			out = append(out, info)
 		}
 	}
@@ -158,4 +159,15 @@ func imageSize(img v1.Image) (int64, error) {
 		n += l.Size
 	}
 	return n, nil
+}
+
+// hasLabels reports whether labels has every "key=value" of want.
+func hasLabels(labels map[string]string, want []string) bool {
+	for _, kv := range want {
+		k, v, _ := strings.Cut(kv, "=")
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
 }

@@ -41,9 +41,9 @@ func (e *Engine) Inspect(ctx context.Context, ref string) (engine.ImageInfo, boo
 }
 
 // List lists the images dockyard built, those with the dev.dockyard.image
-// label, in one request.
-func (e *Engine) List(ctx context.Context) ([]engine.ImageInfo, error) {
-	res, err := e.api.ImageList(ctx, client.ImageListOptions{Filters: client.Filters{}.Add("label", engine.LabelImage)})
+// label and the labels given, in one request.
+func (e *Engine) List(ctx context.Context, labels ...string) ([]engine.ImageInfo, error) {
+	res, err := e.api.ImageList(ctx, client.ImageListOptions{Filters: client.Filters{}.Add("label", append([]string{engine.LabelImage}, labels...)...)})
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)

@@ -48,15 +48,20 @@ func (e *Engine) lookup(ref string) (*libimage.Image, bool, error) {
 // List lists the images dockyard built: those with the dev.dockyard.image
 // label, except intermediate ones (nameless, with children), as Docker
 // lists its top-level images. The layer cache's intermediate images
-// inherit their base's labels: they are not the base.
-func (e *Engine) List(ctx context.Context) ([]engine.ImageInfo, error) {
+// inherit their base's labels: they are not the base. Each label given
+// ("key=value") must match too.
+func (e *Engine) List(ctx context.Context, labels ...string) ([]engine.ImageInfo, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	rt, err := e.runtime()
 	if err != nil {
 		return nil, err
 	}
-	imgs, err := rt.ListImages(ctx, &libimage.ListImagesOptions{Filters: []string{"label=dev.dockyard.image", "intermediate=false"}})
+	filters := []string{"label=" + engine.LabelImage, "intermediate=false"}
+	for _, l := range labels {
+		filters = append(filters, "label="+l)
+	}
+	imgs, err := rt.ListImages(ctx, &libimage.ListImagesOptions{Filters: filters})
 	if err != nil {
 		return nil, fmt.Errorf("listing images: %w", err)
 	}

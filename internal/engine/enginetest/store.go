@@ -16,13 +16,20 @@ func testStoreAccess(t *testing.T, s *Suite) {
 	name, other, loaded := s.Name(t, "image"), s.Name(t, "other"), s.Name(t, "loaded")
 	res := s.MustBuild(t, engine.Request{
 		Image: "listed", Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{name},
-		Labels: map[string]string{"dev.dockyard.image": name},
+		Labels: map[string]string{"dev.dockyard.image": name, engine.LabelRepository: name},
 	})
 	ctx := t.Context()
 	if l, ok := s.Engine.(engine.Lister); ok {
-		images, err := l.List(ctx)
+		images, err := l.List(ctx, engine.LabelRepository+"="+name)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(images) != 1 {
+			t.Errorf("List of the checkout %s has %d images, want 1 (%s)", name, len(images), res.ID)
+		}
+		others, err := l.List(ctx, engine.LabelRepository+"="+name+"-other")
+		if err != nil || slices.ContainsFunc(others, func(im engine.ImageInfo) bool { return im.ID == res.ID }) {
+			t.Errorf("List of another checkout = %v, %v; want it without %s", others, err, res.ID)
 		}
 		i := slices.IndexFunc(images, func(im engine.ImageInfo) bool { return im.ID == res.ID })
 		switch {
