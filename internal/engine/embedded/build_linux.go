@@ -158,9 +158,9 @@ func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, 
 // is torn. A worker that has not exited by killAllFor before stopTimeout
 // is killed with everything under it (killWorker), by stopTimeout; a
 // commit it was writing is then left incomplete, for the next opening of
-// the store to remove (see openStore). stopWorker
-// then reaps the worker and removes the build's working containers that
-// buildah left. result is what the worker sent back, once it exited.
+// the store to remove (see openStore). stopWorker then reaps the worker
+// and removes the build's working containers that buildah left. result is
+// what the worker sent back, once it exited.
 func (e *Engine) stopWorker(ctx context.Context, cmd *exec.Cmd, exited <-chan struct{}, out *output, suffix string, result func() outcome) error {
 	cause := context.Cause(ctx)
 	cmd.Process.Signal(cancelSignal)
