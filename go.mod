@@ -11,6 +11,7 @@ require (
 	github.com/gofrs/flock v0.13.1
 	github.com/google/renameio/v2 v2.0.1
 	github.com/klauspost/pgzip v1.2.6
+	github.com/nikolalohinski/gonja/v2 v2.9.1
 	github.com/opencontainers/runtime-spec v1.3.0
 	github.com/tonistiigi/fsutil v0.0.0-20261103091533-a72de9dcf763
 	golang.org/x/term v0.46.0
@@ -49,6 +50,7 @@ require (
 	github.com/disiqueira/gotree/v3 v3.0.2 // indirect
 	github.com/docker/distribution v2.8.3+incompatible // indirect
 	github.com/docker/docker v27.3.1+incompatible // indirect
+	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/fsnotify/fsnotify v1.10.1 // indirect
 	github.com/fsouza/go-dockerclient v1.12.0 // indirect
 	github.com/fxamacker/cbor/v2 v2.9.4 // indirect
@@ -88,7 +90,6 @@ require (
 	github.com/in-toto/in-toto-golang v0.11.0 // indirect
 	github.com/jinzhu/copier v0.4.0 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
-	github.com/kr/text v0.2.0 // indirect
 	github.com/manifoldco/promptui v0.9.0 // indirect
 	github.com/mattn/go-runewidth v0.0.16 // indirect
 	github.com/mattn/go-shellwords v1.0.13 // indirect
@@ -239,6 +240,8 @@ replace (
 	// v1.3 made Pids.Limit a pointer, which runtime-tools assigns directly.
 	github.com/opencontainers/runtime-spec => github.com/opencontainers/runtime-spec v1.2.1
 	// v1.12 dropped label.SetProcessLabel, which buildah's chroot calls.
+	// v1.11.1 is in the range of CVE-2025-52881 (fixed in v1.13.0): see
+	// "Known exposure" in docs/architecture.md.
 	github.com/opencontainers/selinux => github.com/opencontainers/selinux v1.11.1
 	// v1.x wants runtime-spec v1.3 (NetDevices).
 	tags.cncf.io/container-device-interface => tags.cncf.io/container-device-interface v0.8.1

@@ -2,7 +2,6 @@ package build
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -23,9 +22,10 @@ const (
 	ReasonRegistry = "in the registry cache"
 )
 
-// MissingContext is why an image whose context does not exist yet is built.
-func MissingContext(dir string) string {
-	return fmt.Sprintf("context %s does not exist yet", dir)
+// NotYet is why an image is built whose context or copy-list source
+// (what, "context cache/x") does not exist yet.
+func NotYet(what string) string {
+	return what + " does not exist yet"
 }
 
 // Predict decides, before anything runs, which images of the plan are up
@@ -80,11 +80,8 @@ func (inc *Incremental) Predict(ctx context.Context, pl *plan.Plan) (map[string]
 		p, rec := preds[im.Name], record(im)
 		c, isCandidate := candidates[im.Name]
 		switch {
-		case p.Missing:
-			im.Status, im.Reason = plan.StatusBuild, MissingContext(im.Context)
-		case missingCopy(inc.Project, im.Name) != nil:
-			e := missingCopy(inc.Project, im.Name)
-			im.Status, im.Reason = plan.StatusBuild, fmt.Sprintf("copy-list source %s (%s) does not exist yet", e.Src, e.At)
+		case p.Missing != "":
+			im.Status, im.Reason = plan.StatusBuild, NotYet(p.Missing)
 		case isCandidate && exist[im.Name]:
 			im.Status, im.Key = plan.StatusUpToDate, c.Key
 		case cached[im.Name]:

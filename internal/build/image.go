@@ -21,11 +21,8 @@ func (t *task) runImage(ctx context.Context) error {
 	if err := t.preImage(ctx, pim); err != nil {
 		return err
 	}
-	if !t.r.Project.Exists(t.image.Context) {
-		return &MissingContextError{Image: t.image.Name, Context: t.image.Context, At: pim.Declared}
-	}
-	if err := missingCopy(t.r.Project, t.image.Name); err != nil {
-		return err
+	if what, at := notYet(t.r.Project, t.image.Name); what != "" {
+		return &MissingContextError{Image: t.image.Name, What: what, At: at}
 	}
 	for _, c := range pim.CopyList {
 		if err := t.r.Workspace.Copy(c.Src, c.Dst); err != nil {
@@ -292,36 +289,14 @@ func (t *task) pred() *Prediction {
 	return t.r.keys.preds[t.image.Name]
 }
 
-// MissingContextError is an image whose context still does not exist when
-// its turn comes.
+// MissingContextError is an image whose context, or a copy-list source,
+// still does not exist when its turn comes; What names it ("context x"),
+// At is where the image or the copy-list entry is declared.
 type MissingContextError struct {
-	Image, Context string
-	At             project.Pos // where the image is declared
+	Image, What string
+	At          project.Pos
 }
 
 func (e *MissingContextError) Error() string {
-	return fmt.Sprintf("%s: image %s: %s", e.At, e.Image, MissingContext(e.Context))
-}
-
-// MissingCopyError is a copy-list source that does not exist when its
-// image's turn comes: nothing is copied, and the image is not built.
-type MissingCopyError struct {
-	Image, Src string
-	At         project.Pos // the copy-list entry
-}
-
-func (e *MissingCopyError) Error() string {
-	return fmt.Sprintf("%s: image %s: copy-list source %s does not exist", e.At, e.Image, e.Src)
-}
-
-// missingCopy returns the first copy-list source of the image that does
-// not exist, or nil.
-func missingCopy(p *project.Project, name string) *MissingCopyError {
-	im := p.Image(name)
-	for _, c := range im.CopyList {
-		if !p.Exists(c.Src) {
-			return &MissingCopyError{Image: name, Src: c.Src, At: project.Pos{File: im.Declared.File, Line: c.Line}}
-		}
-	}
-	return nil
+	return fmt.Sprintf("%s: image %s: %s", e.At, e.Image, NotYet(e.What))
 }

@@ -25,8 +25,10 @@ import (
 type Incremental struct {
 	Project *project.Project
 	// Engine is where images must still exist to be up to date; nil when
-	// a plan could not reach it, and then stored images are assumed to.
+	// a plan could not reach it, and then stored images are assumed to,
+	// unless Empty says that the engine's store does not exist yet.
 	Engine  engine.Engine
+	Empty   bool
 	Store   *state.Store
 	Scanner *inputs.Scanner
 	// Registry shares results across machines; nil unless cache: registry.
@@ -211,7 +213,7 @@ func (inc *Incremental) SaveBases() error {
 // cannot inspect its store holds nothing dockyard can reuse.
 func (inc *Incremental) exists(ctx context.Context, id string) (bool, error) {
 	if inc.Engine == nil {
-		return true, nil
+		return !inc.Empty, nil
 	}
 	_, found, err := inc.inspect(ctx, id)
 	return found, err

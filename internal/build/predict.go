@@ -22,10 +22,11 @@ type Prediction struct {
 	Key      string
 	Inputs   inputs.Inputs
 	Manifest inputs.Manifest
-	// Missing says the context does not exist yet: a script may make it
-	// before the build (FATE-Builder's cache/); a run needs it by the
-	// image's turn.
-	Missing bool
+	// Missing names what does not exist yet, the context or a copy-list
+	// source ("context cache/x"), or is "": a script may make it before
+	// the build (FATE-Builder's cache/, FATE's packaging output); a run
+	// needs it by the image's turn.
+	Missing string
 }
 
 // Source says where an image's files come from before a run: its context,
@@ -50,6 +51,22 @@ func Source(p *project.Project, name string) inputs.Source {
 		src.Extra = p.Config.Hooks.Inputs[im.Component]
 	}
 	return src
+}
+
+// notYet names what an image reads from the source tree that does not
+// exist yet: its context, else the first copy-list source; "" when all is
+// there. at is where the image, or the copy-list entry, is declared.
+func notYet(p *project.Project, name string) (what string, at project.Pos) {
+	im := p.Image(name)
+	if !p.Exists(im.Context) {
+		return "context " + im.Context, im.Declared
+	}
+	for _, c := range im.CopyList {
+		if !p.Exists(c.Src) {
+			return "copy-list src " + c.Src, project.Pos{File: im.Declared.File, Line: c.Line}
+		}
+	}
+	return "", project.Pos{}
 }
 
 // under returns p relative to dir when p is inside it.
@@ -104,8 +121,8 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 				t.digest = t.manifest.Digest()
 			})
 			in, err := inc.partialInputs(ctx, im, platformOf(im))
-			missing := err == nil && errors.Is(t.err, fs.ErrNotExist) && !inc.Project.Exists(src.Context)
-			if err == nil && !missing {
+			missing, _ := notYet(inc.Project, im.Name)
+			if err == nil && (missing == "" || !errors.Is(t.err, fs.ErrNotExist)) {
 				err = t.err
 			}
 			if err != nil {

@@ -110,7 +110,7 @@ func (opts *buildOptions) register(cmd *cobra.Command) {
 
 func runBuild(ctx context.Context, opts *buildOptions) error {
 	started := time.Now()
-	p, pl, err := opts.makePlan(opts.selectOptions)
+	p, pl, err := opts.makePlan(ctx, opts.selectOptions)
 	if err != nil {
 		return err
 	}
@@ -227,10 +227,7 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 		return fmt.Errorf("interrupted; the source tree is as it was")
 	case errors.As(runErr, &missing):
 		return &hintError{&usageError{failed(runErr)},
-			"make the context first (run the script that fills it), then build again"}
-	case errors.As(runErr, new(*build.MissingCopyError)):
-		return &hintError{&usageError{failed(runErr)},
-			"make the source first (run the script that makes it) or correct the copy-list entry, then build again"}
+			"make the context or copy source first (run the script that fills it), then build again"}
 	case errors.As(runErr, &conflict), errors.As(runErr, new(*inputs.IgnoreFileError)):
 		return &usageError{runErr}
 	case runErr != nil:

@@ -17,18 +17,25 @@ var configNames = []string{config.FileName, config.AltFileName}
 
 // layouts says what a repository root holds, for the error about a folder
 // without images.
-const layouts = "dockyard.yaml (or dockyard.yml) listing images, src/<component>/build/<image>.dockerfile, src/<image>/Dockerfile with image.yaml"
+const layouts = "dockyard.yaml (or dockyard.yml) listing images, src/<component>/build/<image>.dockerfile, src/<image>/Dockerfile with image.yaml (also under pai-management/)"
+
+// paiManagement is pai 1's folder of image folders (pai-management/src)
+// and of paictl, which ran in it.
+const paiManagement = "pai-management"
 
 // findRoot finds the repository root from start upward, as git finds its
 // work tree: the first folder holding a project file, a src/ folder with
-// images, or .git. When none does, it is start itself, and found is false.
+// images, pai 1's pai-management/src/ or .git. pai-management itself is
+// not a root: its image folders copy from the folder above it. When none
+// is found, the root is start itself, and found is false.
 func findRoot(start string) (root string, found bool, err error) {
 	abs, err := filepath.Abs(start)
 	if err != nil {
 		return "", false, err
 	}
 	for dir := abs; ; dir = filepath.Dir(dir) {
-		if configIn(dir) != "" || srcHasImages(filepath.Join(dir, "src")) || exists(filepath.Join(dir, ".git")) {
+		ownSrc := filepath.Base(dir) != paiManagement && srcHasImages(filepath.Join(dir, "src"))
+		if configIn(dir) != "" || ownSrc || srcHasImages(filepath.Join(dir, paiManagement, "src")) || exists(filepath.Join(dir, ".git")) {
 			return dir, true, nil
 		}
 		if filepath.Dir(dir) == dir {

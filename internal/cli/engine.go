@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -30,6 +32,8 @@ type engineChoice struct {
 	name, why string
 	// dockerErr is why auto did not choose docker.
 	dockerErr error
+	// docker is the Docker engine auto found answering, for openChosen.
+	docker *docker.Engine
 }
 
 // chooseEngine resolves name (auto, docker, embedded or buildkit) to an engine and
@@ -47,8 +51,7 @@ func chooseEngine(ctx context.Context, name string) (engineChoice, error) {
 	}
 	d, err := openDocker(ctx)
 	if err == nil {
-		d.Close()
-		return engineChoice{name: "docker", why: "a Docker engine answers at " + ep.where()}, nil
+		return engineChoice{name: "docker", why: "a Docker engine answers at " + ep.where(), docker: d}, nil
 	}
 	if ctx.Err() != nil {
 		return engineChoice{}, context.Cause(ctx)
@@ -65,31 +68,59 @@ func (g *globals) openEngine(ctx context.Context, name string) (engine.Engine, s
 	if err != nil {
 		return nil, "", err
 	}
+	e, err := g.openChosen(ctx, c)
+	if err != nil {
+		return nil, "", err
+	}
+	if bk, ok := e.(*buildkit.Engine); ok {
+		return e, c.why + ", buildkitd at " + bk.Address(), nil
+	}
+	return e, c.why, nil
+}
+
+// openChosen opens the engine chooseEngine chose: the Docker engine it
+// found answering, or a new one.
+func (g *globals) openChosen(ctx context.Context, c engineChoice) (engine.Engine, error) {
 	if c.dockerErr != nil {
 		g.debugf("the Docker engine: %v", c.dockerErr)
 	}
 	switch c.name {
 	case "docker":
+		if c.docker != nil {
+			return c.docker, nil
+		}
 		e, err := openDocker(ctx)
 		if err != nil {
-			return nil, "", &hintError{err, "start Docker (systemctl start docker, or Docker Desktop), choose a running one with docker context use NAME or DOCKER_HOST, or build without it: --engine embedded"}
+			return nil, &hintError{err, "start Docker (systemctl start docker, or Docker Desktop), choose a running one with docker context use NAME or DOCKER_HOST, or build without it: --engine embedded"}
 		}
-		return e, c.why, nil
+		return e, nil
 	case "buildkit":
 		e, err := g.openBuildKit(ctx)
 		if err != nil {
-			return nil, "", &hintError{err, "start buildkitd (scripts/buildkitd.sh does it on Debian), or set buildkit.address or workers in dockyard.yaml, or BUILDKIT_HOST"}
+			return nil, &hintError{err, "start buildkitd (scripts/buildkitd.sh does it on Debian), or set buildkit.address or workers in dockyard.yaml, or BUILDKIT_HOST"}
 		}
-		return e, c.why + ", buildkitd at " + e.Address(), nil
+		return e, nil
 	}
 	e, err := embedded.New(ctx, embedded.Options{Root: g.root, Warn: g.stderr})
 	if err != nil {
 		if c.dockerErr != nil {
 			err = fmt.Errorf("no engine works here: %w; and %w", c.dockerErr, err)
 		}
-		return nil, "", &hintError{err, "run dockyard as root (e.g. with sudo) for the embedded engine, or start a Docker engine and use --engine docker"}
+		return nil, &hintError{err, "run dockyard as root (e.g. with sudo) for the embedded engine, or start a Docker engine and use --engine docker"}
 	}
-	return e, c.why, nil
+	return e, nil
+}
+
+// storeMissing reports whether the chosen engine keeps its images in a
+// store of dockyard's that does not exist yet (the embedded engine's, the
+// buildkit engine's layout): then it holds nothing, and a plan need not
+// create it to say so.
+func (g *globals) storeMissing(c engineChoice) bool {
+	if c.name != "embedded" && c.name != "buildkit" {
+		return false
+	}
+	_, err := os.Stat(cmp.Or(g.root, embedded.DefaultRoot()))
+	return errors.Is(err, fs.ErrNotExist)
 }
 
 // openDocker opens the Docker engine the docker CLI would use (see
@@ -165,11 +196,7 @@ func (g *globals) setStoreRoot(cfg *config.Config) {
 
 // planEngine puts the engine a build would use, and why, into the plan;
 // the text form says it on stderr, its first line.
-func planEngine(ctx context.Context, opts *planOptions, name string, pl *plan.Plan) error {
-	c, err := chooseEngine(ctx, name)
-	if err != nil {
-		return err
-	}
+func planEngine(ctx context.Context, opts *planOptions, c engineChoice, pl *plan.Plan) error {
 	pl.Engine, pl.EngineReason = c.name, c.why
 	if opts.format == "text" {
 		fmt.Fprintf(opts.stderr, "engine: %s (%s)\n", c.name, c.why)

@@ -81,33 +81,35 @@ func newIncremental(p *project.Project, eng engine.Engine, engineName string) (*
 }
 
 // predict fills in the plan's statuses: what a build would do with each
-// image, and why. Without an engine, stored images are assumed to exist;
-// a note says so when that decided anything.
-func predict(ctx context.Context, opts *planOptions, p *project.Project, pl *plan.Plan) error {
+// image, and why, on the engine chosen. Without an engine, stored images
+// are assumed to exist; a note says so when that decided anything. A store
+// of dockyard's that does not exist yet is not created: it holds nothing.
+func predict(ctx context.Context, opts *planOptions, p *project.Project, pl *plan.Plan, c engineChoice) error {
 	if p.Config.Cache == "off" {
 		for i := range pl.Images {
 			pl.Images[i].Status, pl.Images[i].Reason = plan.StatusBuild, build.ReasonOff
 		}
 		return nil
 	}
-	eng, _, err := opts.openEngine(ctx, p.Config.Engine)
-	if err == nil {
-		defer eng.Close()
+	var eng engine.Engine
+	var err error
+	empty := opts.storeMissing(c)
+	if !empty {
+		if eng, err = opts.openChosen(ctx, c); err == nil && c.docker == nil {
+			defer eng.Close()
+		}
 	}
-	name := p.Config.Engine
-	if eng != nil {
-		name = eng.Name()
-	}
-	inc, ierr := newIncremental(p, eng, engineName(name))
+	inc, ierr := newIncremental(p, eng, engineName(c.name))
 	if ierr != nil {
 		return ierr
 	}
+	inc.Empty = empty
 	if _, err := inc.Predict(ctx, pl); err != nil {
 		return err
 	}
 	for i := range pl.Images {
 		im := &pl.Images[i]
-		if eng == nil && im.Status == plan.StatusUpToDate {
+		if eng == nil && !empty && im.Status == plan.StatusUpToDate {
 			fmt.Fprintf(opts.stderr, "note: %v; up-to-date images were not checked against the engine\n", err)
 			break
 		}

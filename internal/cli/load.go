@@ -3,6 +3,7 @@ package cli
 import (
 	"cmp"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -63,15 +64,31 @@ func (g *globals) loadConfig() (*config.Config, error) {
 		return nil, &usageError{err}
 	}
 	g.debugf("repository root %s (looked from %s); project file %s", g.dir, g.start, cmp.Or(cfg.File, "none"))
-	if g.paiDir != "" {
-		reg, err := config.LoadPai(g.paiDir)
+	if dir := g.paiConfigDir(cfg); dir != "" {
+		reg, err := config.LoadPai(dir)
 		if err != nil {
 			return nil, &usageError{err}
 		}
 		cfg.Registry = reg
+		if cfg.Values, err = config.LoadPaiValues(dir); err != nil {
+			return nil, &usageError{err}
+		}
 	}
 	g.setStoreRoot(cfg)
 	return cfg, nil
+}
+
+// paiConfigDir is pai's cluster configuration folder: -c, else
+// config_dir of dockyard.yaml, relative to the root; "" when neither names
+// one.
+func (g *globals) paiConfigDir(cfg *config.Config) string {
+	switch {
+	case g.paiDir != "":
+		return g.paiDir
+	case cfg.ConfigDir != "":
+		return filepath.Join(g.dir, filepath.FromSlash(cfg.ConfigDir))
+	}
+	return ""
 }
 
 // unknownVariant is the error for a --variant that no Dockerfile has.

@@ -87,12 +87,12 @@ type listed struct {
 }
 
 func runLs(ctx context.Context, opts *lsOptions) error {
-	p, pl, err := opts.makePlan(opts.selectOptions)
+	p, pl, err := opts.makePlan(ctx, opts.selectOptions)
 	if err != nil {
 		return err
 	}
 	selected := map[string]bool{}
-	for _, im := range chosen(pl, opts.selectOptions) {
+	for _, im := range pl.Named() {
 		selected[im.Name] = true
 	}
 	name := cmp.Or(opts.engine, p.Config.Engine)

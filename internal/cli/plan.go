@@ -52,17 +52,24 @@ the components' copies and hooks run; build decides again once they ran.`,
 }
 
 func runPlan(ctx context.Context, opts *planOptions) error {
-	p, pl, err := opts.makePlan(opts.selectOptions)
+	p, pl, err := opts.makePlan(ctx, opts.selectOptions)
 	if err != nil {
 		return err
 	}
 	if note := plan.LeftOutNote(p); note != "" {
 		fmt.Fprintf(opts.stderr, "note: %s\n", note)
 	}
-	if err := predict(ctx, opts, p, pl); err != nil {
+	c, err := chooseEngine(ctx, p.Config.Engine)
+	if err != nil {
 		return err
 	}
-	if err := planEngine(ctx, opts, p.Config.Engine, pl); err != nil {
+	if c.docker != nil {
+		defer c.docker.Close()
+	}
+	if err := predict(ctx, opts, p, pl, c); err != nil {
+		return err
+	}
+	if err := planEngine(ctx, opts, c, pl); err != nil {
 		return err
 	}
 	return pl.Write(opts.stdout, opts.format)

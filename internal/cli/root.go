@@ -119,7 +119,7 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 	}
 	cmd.PersistentFlags().StringVarP(&g.dir, "dir", "C", ".", "where to look for the repository: this folder, then its parents, as git does")
 	cmd.PersistentFlags().StringVarP(&g.file, "file", "f", "", "project file (default: dockyard.yaml or dockyard.yml at the repository root); its folder is the root unless -C says")
-	cmd.PersistentFlags().StringVarP(&g.paiDir, "config-dir", "c", "", "pai configuration directory holding services-configuration.yaml")
+	cmd.PersistentFlags().StringVarP(&g.paiDir, "config-dir", "c", "", "pai's cluster configuration folder (services-configuration.yaml): the registry, and the values of image folders' templates (default: config_dir of dockyard.yaml)")
 	cmd.PersistentFlags().BoolVarP(&g.debug, "debug", "v", false, "say how dockyard decided (root, project file, Docker endpoint) and print errors whole")
 	cmd.PersistentFlags().StringVar(&g.root, "root", "", "the embedded engine's image store (default: root from dockyard.yaml, else /var/lib/dockyard for root, $XDG_DATA_HOME/dockyard for others)")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {

@@ -70,14 +70,14 @@ func (s *selectOptions) overrides() (map[string]*config.Override, error) {
 }
 
 // makePlan loads the project and plans the selected images.
-func (g *globals) makePlan(s selectOptions) (*project.Project, *plan.Plan, error) {
+func (g *globals) makePlan(ctx context.Context, s selectOptions) (*project.Project, *plan.Plan, error) {
 	p, err := g.loadProject(s)
 	if err != nil {
 		return nil, nil, err
 	}
 	sel := plan.Selection{Components: s.components, Images: s.images}
 	if s.since != "" {
-		if sel.Changed, err = changedImages(context.Background(), p, s.since); err != nil {
+		if sel.Changed, err = changedImages(ctx, p, s.since); err != nil {
 			return nil, nil, err
 		}
 	}

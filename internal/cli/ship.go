@@ -61,27 +61,6 @@ func gitCommit(root string) (string, error) {
 	return sha, nil
 }
 
-// chosen returns the images the selection names, with -i or through their
-// component with -s; every image when it names none. Unlike build, push
-// and save leave the named images' parents out.
-func chosen(pl *plan.Plan, s selectOptions) []*plan.Image {
-	var out []*plan.Image
-	for i := range pl.Images {
-		im := &pl.Images[i]
-		named := len(s.images) == 0 && len(s.components) == 0
-		for _, n := range s.images {
-			named = named || n == im.Name
-		}
-		for _, c := range s.components {
-			named = named || (im.Component != "" && strings.EqualFold(c, im.Component))
-		}
-		if named {
-			out = append(out, im)
-		}
-	}
-	return out
-}
-
 // findBuilt finds each image as this checkout last built or reused it on
 // the engine, by the image ID the state recorded, never by a name another
 // checkout or repository could have tagged; it fills in the keys of the
@@ -298,11 +277,11 @@ type shipment struct {
 // is not nil, and opens the engine that holds them; the caller closes the
 // shipment's engine.
 func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag string, filter func(*project.Project, []*plan.Image) ([]*plan.Image, error)) (*shipment, error) {
-	p, pl, err := g.makePlan(sel)
+	p, pl, err := g.makePlan(ctx, sel)
 	if err != nil {
 		return nil, err
 	}
-	sh := &shipment{project: p, images: chosen(pl, sel)}
+	sh := &shipment{project: p, images: pl.Named()}
 	if filter != nil {
 		if sh.images, err = filter(p, sh.images); err != nil {
 			return nil, err

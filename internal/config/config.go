@@ -62,6 +62,10 @@ type Config struct {
 	Workers []Worker `yaml:"workers"`
 	// Platforms are the platforms of every image that names none.
 	Platforms []string `yaml:"platforms"`
+	// ConfigDir is pai's cluster configuration folder, as -c: its
+	// services-configuration.yaml gives the registry and the values
+	// image folders' templates are rendered with.
+	ConfigDir string `yaml:"config_dir"`
 
 	// File is the path of dockyard.yaml relative to the root, or "" when
 	// the project has none.
@@ -73,6 +77,9 @@ type Config struct {
 	Commit string `yaml:"-"`
 	// Override, set from --tag, replaces the default tags (see TagsFor).
 	Override []string `yaml:"-"`
+	// Values are what image folders' templates (template-list) are
+	// rendered with; nil when no pai configuration was given.
+	Values map[string]any `yaml:"-"`
 	// Overrides, set from --set, --build-arg and --platform, change
 	// images' fields, by image name ("*" for every image).
 	Overrides map[string]*Override `yaml:"-"`
@@ -303,6 +310,9 @@ func (c *Config) validate(root string, top *yaml.Node) error {
 	}
 	if err := Inside(root, c.Src); err != nil {
 		ps.add(FileName, lineOf(top, "src"), "src: %v", err)
+	}
+	if err := Inside(root, c.ConfigDir); c.ConfigDir != "" && err != nil {
+		ps.add(FileName, lineOf(top, "config_dir"), "config_dir: %v", err)
 	}
 	c.validateTags(top, &ps)
 	c.validateWorkers(root, top, &ps)

@@ -97,6 +97,8 @@ func TestLoadErrors(t *testing.T) {
 			[]string{`dockyard.yaml:3: image name "Base" must be lower case`}},
 		{"escaping context", map[string]string{FileName: "version: 1\nimages:\n  - name: a\n    context: ../outside\n"},
 			[]string{`dockyard.yaml:3: image a: path "../outside" escapes the repository`}},
+		{"escaping config_dir", map[string]string{FileName: "version: 1\nconfig_dir: ../cluster\n"},
+			[]string{`dockyard.yaml:2: config_dir: path "../cluster" escapes the repository`}},
 		{"bad engine", map[string]string{FileName: "version: 1\nengine: podman\n"},
 			[]string{`dockyard.yaml:2: engine "podman" is not one of auto, docker, embedded`}},
 		{"bad cache", map[string]string{FileName: "version: 1\ncache: remote\n"},
@@ -164,7 +166,8 @@ func TestLoadPai(t *testing.T) {
 		{"new format", "cluster:\n  common: {cluster-type: k8s}\n  docker-registry:\n    namespace: openpai\n    domain: docker.io\n    username: u\n    password: p4ss\n    tag: v0.14\n",
 			Registry{Domain: "docker.io", Namespace: "openpai", Tag: "v0.14", Username: "u", Password: "p4ss"}},
 		{"legacy format, default tag", "cluster:\n  clusterid: x\n  docker-registry-info:\n    docker-namespace: ns\n    docker-registry-domain: public\n    docker-password: p4ss\n",
-			Registry{Domain: "public", Namespace: "ns", Tag: "latest", Password: "p4ss"}},
+			// pai 0.5's "public" is Docker's default registry: no domain.
+			Registry{Namespace: "ns", Tag: "latest", Password: "p4ss"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,7 +208,7 @@ func TestEnvironmentWinsOverEnvFile(t *testing.T) {
 // problems: every one is reported, each at its line.
 func TestImageFileProblems(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"image.yaml": "prerequisit: [base]\ncopy-list:\n  - src: ../../etc\n    dst: etc\n  - src: a\n"})
-	_, err := LoadImageFile(filepath.Join(dir, "image.yaml"), "src/x/image.yaml")
+	_, err := LoadImageFile(filepath.Join(dir, "image.yaml"), "src/x/image.yaml", "src/x", ".")
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -222,5 +225,32 @@ func TestImageFileProblems(t *testing.T) {
 		if !strings.HasPrefix(lines[i], w) {
 			t.Errorf("line %d = %q, want prefix %q", i, lines[i], w)
 		}
+	}
+}
+
+func TestLoadPaiValues(t *testing.T) {
+	dir := writeFiles(t, map[string]string{PaiFileName: "cluster:\n  clusterid: c1\n  data-path: /data\n  docker-verison: 17.06.2\n  docker-registry-info:\n    docker-namespace: openpai\nhadoop:\n  hadoop-version: 2.7.2\n"})
+	got, err := LoadPaiValues(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := got["clusterconfig"].(map[string]any)
+	info := cc["clusterinfo"].(map[string]any)
+	for key, want := range map[string]any{"data-path": "/data", "data_path": "/data", "datapath": "/data", "dataPath": "/data", "dockerverison": "17.06.2"} {
+		if info[key] != want {
+			t.Errorf("clusterinfo[%q] = %v, want %v", key, info[key], want)
+		}
+	}
+	if ns := info["dockerregistryinfo"].(map[string]any)["docker_namespace"]; ns != "openpai" {
+		t.Errorf("docker_namespace = %v", ns)
+	}
+	if v := info["hadoopinfo"].(map[string]any)["hadoopversion"]; v != "2.7.2" {
+		t.Errorf("hadoopversion = %v", v)
+	}
+	if cc["clusterID"] != "c1" {
+		t.Errorf("clusterID = %v", cc["clusterID"])
+	}
+	if _, err := LoadPaiValues(writeFiles(t, map[string]string{PaiFileName: "hadoop: {}\n"})); err == nil || !strings.Contains(err.Error(), "no cluster section") {
+		t.Errorf("missing cluster: %v", err)
 	}
 }

@@ -25,6 +25,21 @@ type Plan struct {
 	Engine       string  `json:"engine,omitempty"`
 	EngineReason string  `json:"engineReason,omitempty"`
 	Images       []Image `json:"images"`
+
+	named map[string]bool // the images the selection named; nil when it named none
+}
+
+// Named returns the images the selection named, with -i or through their
+// component with -s, without the parents the plan added for them (push and
+// save ship only those); every image when it named none.
+func (pl *Plan) Named() []*Image {
+	var out []*Image
+	for i := range pl.Images {
+		if im := &pl.Images[i]; pl.named == nil || pl.named[im.Name] {
+			out = append(out, im)
+		}
+	}
+	return out
 }
 
 // Registry is where the images' references point.
@@ -92,7 +107,7 @@ type Selection struct {
 // New orders the selected images of p, parents first, ties broken by name.
 func New(p *project.Project, sel Selection) (*Plan, error) {
 	g := p.Graph()
-	names, err := selectImages(p, g, sel)
+	names, named, err := selectImages(p, g, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -101,6 +116,12 @@ func New(p *project.Project, sel Selection) (*Plan, error) {
 		return nil, fmt.Errorf("ordering images: %w", err)
 	}
 	pl := &Plan{SchemaVersion: SchemaVersion, Root: p.Root, Variant: p.Variant, Images: []Image{}}
+	if named != nil {
+		pl.named = map[string]bool{}
+		for _, n := range named {
+			pl.named[n] = true
+		}
+	}
 	reg := p.Config.Registry
 	if reg.Configured() {
 		pl.Registry = &Registry{Domain: reg.Domain, Namespace: reg.Namespace, Tag: reg.Tag}
@@ -131,11 +152,19 @@ func New(p *project.Project, sel Selection) (*Plan, error) {
 	return pl, nil
 }
 
-// selectImages returns the selected images and all their upstream.
-func selectImages(p *project.Project, g *graph.Graph, sel Selection) ([]string, error) {
-	names, err := selectNamed(p, g, sel)
-	if err != nil || sel.Changed == nil {
-		return names, err
+// selectImages returns the selected images and all their upstream, and
+// the images -s and -i named (nil when they named none).
+func selectImages(p *project.Project, g *graph.Graph, sel Selection) (names, named []string, err error) {
+	if named, err = selectNamed(p, g, sel); err != nil {
+		return nil, nil, err
+	}
+	if named == nil {
+		names = g.Nodes()
+	} else {
+		names = g.Upstream(named...)
+	}
+	if sel.Changed == nil {
+		return names, named, nil
 	}
 	selected := map[string]bool{}
 	for _, n := range names {
@@ -147,15 +176,15 @@ func selectImages(p *project.Project, g *graph.Graph, sel Selection) ([]string, 
 			roots = append(roots, n)
 		}
 	}
-	return g.Upstream(roots...), nil
+	return g.Upstream(roots...), named, nil
 }
 
-// selectNamed returns the images -s and -i select and all their upstream.
+// selectNamed returns the images -s and -i name, or nil when they name none.
 func selectNamed(p *project.Project, g *graph.Graph, sel Selection) ([]string, error) {
 	if len(sel.Components) == 0 && len(sel.Images) == 0 {
-		return g.Nodes(), nil
+		return nil, nil
 	}
-	var roots, unknown []string
+	roots, unknown := []string{}, []string(nil) // roots is not nil: -s of a component without images names none
 	for _, c := range sel.Components {
 		comp := p.Component(strings.ToLower(c))
 		if comp == nil {
@@ -179,7 +208,7 @@ func selectNamed(p *project.Project, g *graph.Graph, sel Selection) ([]string, e
 	if len(unknown) > 0 {
 		return nil, fmt.Errorf("%s", strings.Join(unknown, "; "))
 	}
-	return g.Upstream(roots...), nil
+	return roots, nil
 }
 
 // variantFiles lists variant Dockerfiles as "k8s (src/x/build/x.k8s.dockerfile)".

@@ -45,14 +45,15 @@ func names(pl *Plan) []string {
 func TestOrderAndSelection(t *testing.T) {
 	p := load(t, graphRepo)
 	tests := []struct {
-		name string
-		sel  Selection
-		want []string
+		name  string
+		sel   Selection
+		want  []string
+		named []string // what push and save ship: the named images only
 	}{
-		{"everything, ties by name", Selection{}, []string{"base", "alpha", "lone", "mid", "web-extra", "zeta", "web"}},
-		{"an image brings its upstream", Selection{Images: []string{"mid"}}, []string{"base", "alpha", "mid"}},
-		{"a component brings all its images and their upstream", Selection{Components: []string{"web"}}, []string{"base", "alpha", "mid", "web-extra", "zeta", "web"}},
-		{"both at once", Selection{Components: []string{"lone"}, Images: []string{"zeta"}}, []string{"base", "lone", "zeta"}},
+		{"everything, ties by name", Selection{}, []string{"base", "alpha", "lone", "mid", "web-extra", "zeta", "web"}, []string{"base", "alpha", "lone", "mid", "web-extra", "zeta", "web"}},
+		{"an image brings its upstream", Selection{Images: []string{"mid"}}, []string{"base", "alpha", "mid"}, []string{"mid"}},
+		{"a component brings all its images and their upstream", Selection{Components: []string{"WEB"}}, []string{"base", "alpha", "mid", "web-extra", "zeta", "web"}, []string{"web-extra", "web"}},
+		{"both at once", Selection{Components: []string{"lone"}, Images: []string{"zeta"}}, []string{"base", "lone", "zeta"}, []string{"lone", "zeta"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -62,6 +63,13 @@ func TestOrderAndSelection(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, names(pl)); diff != "" {
 				t.Errorf("order (-want +got):\n%s", diff)
+			}
+			var named []string
+			for _, im := range pl.Named() {
+				named = append(named, im.Name)
+			}
+			if diff := cmp.Diff(tt.named, named); diff != "" {
+				t.Errorf("named (-want +got):\n%s", diff)
 			}
 		})
 	}

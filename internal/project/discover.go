@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"slices"
@@ -19,6 +20,9 @@ const dockerfileExt = ".dockerfile"
 // build/*.dockerfile), an image folder (it has image.yaml), or both.
 func (p *Project) discoverSrc() error {
 	src := p.Config.Src
+	if src == "src" && !p.isDir(src) && p.isDir(paiManagementSrc) {
+		src = paiManagementSrc
+	}
 	if err := p.inside(src, Pos{File: src}, "src folder"); err != nil {
 		return err
 	}
@@ -30,6 +34,9 @@ func (p *Project) discoverSrc() error {
 		return fmt.Errorf("reading %s: %w", src, err)
 	}
 	var errs []error
+	if err := p.readServiceFile(src); err != nil {
+		errs = append(errs, err)
+	}
 	for _, e := range entries {
 		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
@@ -40,6 +47,11 @@ func (p *Project) discoverSrc() error {
 		}
 		if err := p.addFolder(dir); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.serviceImages)) {
+		if !p.isDir(path.Join(src, name)) {
+			errs = append(errs, &config.Problem{File: p.serviceFile, Msg: fmt.Sprintf("imagelist: image %s has no folder %s", name, path.Join(src, name))})
 		}
 	}
 	return errors.Join(errs...)
@@ -167,42 +179,72 @@ func readDeps(abs, rel string) ([]dep, error) {
 	return deps, errors.Join(errs...)
 }
 
-// addFolder reads a pai 1 image folder: src/<image>/Dockerfile + image.yaml.
-func (p *Project) addFolder(dir string) error {
-	spec := path.Join(dir, "image.yaml")
+// paiManagementSrc is where pai 1 (0.5 to 0.7) kept its image folders;
+// the folder src is taken from when there is no src.
+const paiManagementSrc = "pai-management/src"
+
+// readServiceFile reads pai 0.5's service.yaml beside src, when it has an
+// imagelist: its entries stand for the folders' image.yaml files, and the
+// folders it does not list are not images, as pai 0.5's build did.
+func (p *Project) readServiceFile(src string) error {
+	spec := path.Join(path.Dir(src), config.ServiceFileName)
 	if !p.isFile(spec) {
 		return nil
 	}
-	df := ""
-	for _, name := range []string{"Dockerfile", "dockerfile"} {
-		if p.isFile(path.Join(dir, name)) {
-			df = path.Join(dir, name)
-			break
+	if err := p.inside(spec, Pos{File: spec}, config.ServiceFileName); err != nil {
+		return err
+	}
+	list, err := config.LoadServiceImages(p.Abs(spec), spec, src, path.Dir(src))
+	p.serviceImages, p.serviceFile = list, spec
+	return err
+}
+
+// addFolder reads a pai 1 image folder: src/<image>/ with image.yaml (or
+// an entry of pai 0.5's service.yaml) and a Dockerfile, written or
+// rendered from dockerfile.template. Copy paths are relative to the folder
+// above src, where paictl ran.
+func (p *Project) addFolder(dir string) error {
+	name := path.Base(dir)
+	spec := path.Join(dir, "image.yaml")
+	var f *config.ImageFile
+	switch {
+	case p.serviceImages != nil:
+		if f = p.serviceImages[name]; f == nil {
+			return nil
+		}
+		spec = p.serviceFile
+	case !p.isFile(spec):
+		return nil
+	default:
+		if err := p.inside(spec, Pos{File: spec}, "image.yaml"); err != nil {
+			return err
+		}
+		var err error
+		if f, err = config.LoadImageFile(p.Abs(spec), spec, dir, path.Dir(path.Dir(dir))); err != nil {
+			return err
 		}
 	}
-	if df == "" {
-		return &config.Problem{File: spec, Msg: "image folder has no Dockerfile beside image.yaml"}
-	}
-	if err := p.inside(spec, Pos{File: spec}, "image.yaml"); err != nil {
-		return err
-	}
-	f, err := config.LoadImageFile(p.Abs(spec), spec)
-	if err != nil {
-		return err
-	}
-	name := path.Base(dir)
 	if err := checkFolderName(spec, name); err != nil {
 		return err
 	}
 	im := &Image{
-		Name: name, Kind: KindFolder, Component: name, Dockerfile: df, Context: dir,
+		Name: name, Kind: KindFolder, Component: name, Context: dir,
 		CopyList: f.CopyList, Declared: Pos{File: spec},
+	}
+	for _, df := range []string{"Dockerfile", "dockerfile"} {
+		if p.isFile(path.Join(dir, df)) {
+			im.Dockerfile = path.Join(dir, df)
+			break
+		}
+	}
+	if err := p.renderTemplates(im, f.TemplateList); err != nil {
+		return err
+	}
+	if im.Dockerfile == "" {
+		return &config.Problem{File: spec, Msg: "image folder has no Dockerfile (nor a dockerfile.template in its template-list)"}
 	}
 	if f.Prerequisite.Value != "" {
 		im.declaredDeps = []dep{{Name: f.Prerequisite.Value, At: Pos{File: spec, Line: f.Prerequisite.Line}}}
-	}
-	for _, t := range f.TemplateList {
-		im.Templates = append(im.Templates, t.Value)
 	}
 	return p.addImage(im)
 }
@@ -240,6 +282,11 @@ func (p *Project) addExplicit() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func (p *Project) isDir(rel string) bool {
+	st, err := os.Stat(p.Abs(rel))
+	return err == nil && st.IsDir()
 }
 
 func (p *Project) isFile(rel string) bool {

@@ -90,7 +90,8 @@ type candidate struct{ ref, why string }
 
 // candidates are the references that name an image: each of its
 // references (with --tag and as configured), each also without the
-// registry's domain, then its bare name with no tag, latest and each tag.
+// registry's domain, then its bare name with no tag, latest and each tag;
+// an image folder also as <namespace>/<image>.
 func (p *Project) candidates(im *Image) []candidate {
 	cfg := p.Config
 	var out []candidate
@@ -113,6 +114,12 @@ func (p *Project) candidates(im *Image) []candidate {
 		}
 	}
 	out = append(out, candidate{p.LocalRef(im.Name), p.LocalRef(im.Name)})
+	if ns := cfg.Registry.Namespace; im.Kind == KindFolder && ns != "" {
+		// pai 0.5 built image folders as <namespace>/<image> and its
+		// templates' FROM lines named them so.
+		local := ns + "/" + im.Name + ":latest"
+		out = append(out, candidate{local, local})
+	}
 	for _, t := range append([]string{"latest"}, tags...) {
 		out = append(out, candidate{im.Name + ":" + t, "bare name"})
 	}

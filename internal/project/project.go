@@ -50,8 +50,10 @@ type Image struct {
 	Args       map[string]string // build args: declared ones plus the .env variables the Dockerfile declares
 	Platforms  []string
 	Tags       []string // tags or whole references from dockyard.yaml; empty means the registry's tag
-	CopyList   []config.CopyItem
-	Templates  []string // template-list of an image folder
+	// CopyList is copied in before the build and removed after it; an
+	// image folder's rendered templates other than its Dockerfile are
+	// among them.
+	CopyList []config.CopyItem
 	// PreHook and PostHook are an explicit image's scripts, root-relative.
 	PreHook, PostHook string
 	Declared          Pos // where the image comes from
@@ -106,6 +108,10 @@ type Project struct {
 	// variantFiles are the Dockerfiles of variants not selected.
 	variantFiles []VariantImage
 	paths        *config.Paths // checks that paths stay in the repository
+	// serviceImages are the entries of pai 0.5's service.yaml imagelist,
+	// by image, and serviceFile its path; nil without one.
+	serviceImages map[string]*config.ImageFile
+	serviceFile   string
 }
 
 // VariantImage is a Dockerfile of a variant that was not selected.

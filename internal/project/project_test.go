@@ -79,7 +79,7 @@ func TestLoadLayouts(t *testing.T) {
 				"src/base-image/Dockerfile": "FROM scratch\n",
 				"src/base-image/image.yaml": "",
 				"src/rest/dockerfile":       "FROM ubuntu\n",
-				"src/rest/image.yaml":       "prerequisite: base-image\ncopy-list:\n  - src: src/shared\n    dst: src/rest/shared\ntemplate-list: [dockerfile]\n",
+				"src/rest/image.yaml":       "prerequisite: base-image\ncopy-list:\n  - src: src/shared\n    dst: src/rest/shared\n",
 			},
 			want: map[string]string{"base-image": "", "rest": "base-image<prerequisite@src/rest/image.yaml:1 base:ubuntu"},
 		},

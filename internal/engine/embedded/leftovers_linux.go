@@ -141,7 +141,10 @@ func removeLeftover(store storage.Store, c storage.Container) error {
 			return fmt.Errorf("removing the working container %s: %w", c.Names[0], err)
 		}
 	}
-	if err := store.DeleteContainer(c.ID); err != nil {
+	// A container that is gone by now (the killed build's worker, dying
+	// too, may remove it first) needs no removing.
+	err := store.DeleteContainer(c.ID)
+	if err != nil && !errors.Is(err, storage.ErrNotAContainer) && !errors.Is(err, storage.ErrContainerUnknown) {
 		return fmt.Errorf("removing the working container %s: %w", c.Names[0], err)
 	}
 	return nil
