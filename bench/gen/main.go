@@ -59,6 +59,7 @@ type options struct {
 	dir        string
 	seed       uint64
 	runWork    int
+	runSleep   float64
 	hooks      float64 // fraction of components (base aside) with hooks
 	prefix     string  // before every image name
 }
@@ -73,6 +74,7 @@ func main() {
 	flag.StringVar(&o.dir, "o", "", "output directory: absent, empty, or written by gen before (required)")
 	flag.Uint64Var(&o.seed, "seed", 1, "seed of the generator")
 	flag.IntVar(&o.runWork, "run-work", 0, "add a RUN line to every image that counts to this number in busybox sh (0: none)")
+	flag.Float64Var(&o.runSleep, "run-sleep", 0, "add a RUN line to every image that sleeps this many seconds, waiting rather than computing (0: none)")
 	flag.Float64Var(&o.hooks, "hooks", 0, "fraction of components, base aside, that get a build-pre.sh and a build-post.sh (0 to 1)")
 	flag.StringVar(&o.prefix, "prefix", "", "prefix of every image name, base's included (lower-case letters, digits, '.', '_', '-')")
 	flag.Usage = func() {
@@ -207,6 +209,8 @@ func generate(o options) (stats, error) {
 		return st, fmt.Errorf("-components must be between 1 and -images (%d)", o.images)
 	case o.components == 1 && o.images > 1:
 		return st, errors.New("with more than one image, -components must be at least 2: base's component holds base alone")
+	case o.runSleep < 0:
+		return st, errors.New("-run-sleep must not be negative")
 	case o.runWork < 0:
 		return st, errors.New("-run-work must not be negative")
 	case o.hooks < 0 || o.hooks > 1:
@@ -244,7 +248,7 @@ func generate(o options) (stats, error) {
 		for _, i := range c.images {
 			im := images[i]
 			w.file(dir+"/files/"+im.name+".txt", fmt.Sprintf("%s of %s\n", im.name, c.name))
-			w.file(dir+"/build/"+im.name+".dockerfile", dockerfile(im, images, comps, c, o.runWork))
+			w.file(dir+"/build/"+im.name+".dockerfile", dockerfile(im, images, comps, c, o.runWork, o.runSleep))
 		}
 	}
 	if w.err != nil {
@@ -333,7 +337,7 @@ test -s generated/`+comp+`.sums
 }
 
 // dockerfile renders one image's Dockerfile.
-func dockerfile(im image, images []image, comps []component, c component, runWork int) string {
+func dockerfile(im image, images []image, comps []component, c component, runWork int, runSleep float64) string {
 	var b strings.Builder
 	parent := images[im.from].name
 	fmt.Fprintf(&b, "# %s (component %s): FROM %s", im.name, c.name, parent)
@@ -349,6 +353,9 @@ func dockerfile(im image, images []image, comps []component, c component, runWor
 	work := func(dst string) {
 		if runWork > 0 {
 			fmt.Fprintf(&b, "RUN i=0; while [ $i -lt %d ]; do i=$((i+1)); done; echo \"%s counted to $i\" > %s\n", runWork, im.name, dst)
+		}
+		if runSleep > 0 {
+			fmt.Fprintf(&b, "RUN sleep %g && echo \"%s slept %gs\" > %s.slept\n", runSleep, im.name, runSleep, dst)
 		}
 	}
 	if im.multiStep {

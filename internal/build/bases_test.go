@@ -67,3 +67,55 @@ func TestBaseDigestsAreRecorded(t *testing.T) {
 		t.Errorf("recorded for every engine: %v", recorded)
 	}
 }
+
+// With Pull the registry is asked first: a tag that moved is seen although
+// the engine holds the old image and the state recorded its digest a
+// moment ago; a registry that does not answer leaves the engine's copy.
+func TestPullAsksTheRegistryFirst(t *testing.T) {
+	srv := httptest.NewServer(registry.New())
+	host := strings.TrimPrefix(srv.URL, "http://")
+	ref := host + "/lib/base:1"
+	r, err := name.ParseReference(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	push := func() string {
+		img, err := random.Image(64, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := remote.Write(r, img); err != nil {
+			t.Fatal(err)
+		}
+		cfg, _ := img.ConfigName()
+		return cfg.String()
+	}
+	old := push()
+	root := t.TempDir()
+	eng := &fakeEngine{images: map[string][]string{old: {ref}}}
+	newInc := func(pull bool) *Incremental {
+		inc := NewIncremental(&project.Project{Root: root}, eng, "fake")
+		inc.Pull = pull
+		return inc
+	}
+	ctx := context.Background()
+	asked := newInc(true)
+	if got := asked.base(ctx, ref, "linux/amd64"); got != old {
+		t.Fatalf("before the tag moved: %s, want %s", got, old)
+	}
+	if err := asked.SaveBases(); err != nil {
+		t.Fatal(err)
+	}
+
+	moved := push()
+	if got := newInc(false).base(ctx, ref, "linux/amd64"); got != old {
+		t.Errorf("without Pull, the engine's copy: got %s, want %s", got, old)
+	}
+	if got := newInc(true).base(ctx, ref, "linux/amd64"); got != moved {
+		t.Errorf("with Pull, the registry's: got %s, want %s", got, moved)
+	}
+	srv.Close()
+	if got := newInc(true).base(ctx, ref, "linux/amd64"); got != old {
+		t.Errorf("with Pull and the registry gone, the engine's copy: got %s, want %s", got, old)
+	}
+}

@@ -34,6 +34,8 @@ type Options struct {
 	// RerunHooks runs every component's copies and hooks, even those whose
 	// inputs did not change.
 	RerunHooks bool
+	// Pull has the engine pull every external base, even one it holds.
+	Pull bool
 }
 
 // Runner holds what one run uses.
@@ -65,6 +67,10 @@ type Runner struct {
 	// and holds the checkout's identity; nil means the engine's store in
 	// the repository.
 	State *state.Store
+
+	// Pruned is what the run removed from the engine's store at its end:
+	// older builds of the checkout's images (see engine.Pruner).
+	Pruned engine.Pruned
 
 	// Failures lists the tasks that failed, images and hooks, in the order
 	// they failed.
@@ -139,7 +145,36 @@ func (r *Runner) Run(ctx context.Context) error {
 	if r.Options.KeepGoing && runErr != nil && ctx.Err() == nil {
 		runErr = joinFailures(outcomes)
 	}
-	return errors.Join(runErr, r.keys.finish(r.Incremental))
+	err = r.keys.finish(r.Incremental)
+	if ctx.Err() == nil && r.keys.anyBuilt() {
+		err = errors.Join(err, r.prune(ctx))
+	}
+	return errors.Join(runErr, err)
+}
+
+// prune removes from an engine's store that prunes (the buildkit engine's
+// layout) the images of this checkout that the state no longer holds as
+// an image's last build, and forgets their input keys, once a run built
+// an image (a no-op writes nothing). Another dockyard using the store
+// puts it off to a later run.
+func (r *Runner) prune(ctx context.Context) error {
+	p, ok := r.Engine.(engine.Pruner)
+	if !ok {
+		return nil
+	}
+	keep, err := r.State.Current()
+	if err != nil {
+		return err
+	}
+	r.Pruned, err = p.Prune(ctx, r.checkout, func(id string) bool { return keep[id] })
+	if errors.Is(err, engine.ErrBusy) {
+		return nil
+	}
+	gone := map[string]bool{}
+	for _, id := range r.Pruned.Images {
+		gone[id] = true
+	}
+	return errors.Join(err, r.State.ForgetIDs(gone))
 }
 
 // done records a task's outcome in the progress view and the report.

@@ -33,8 +33,22 @@ func NotYet(what string) string {
 // date when the source key it has now is the one predicted at the start of
 // the run that built an image the engine still holds. It is a prediction:
 // a run decides again, image by image, once copies and hooks are in place.
-// Predict returns each image's prediction, for the run to record.
+// Predict returns each image's prediction, for the run to record. An
+// image of several platforms is predicted for each (see predictPlatforms).
 func (inc *Incremental) Predict(ctx context.Context, pl *plan.Plan) (map[string]*Prediction, error) {
+	preds, err := inc.decidePlan(ctx, pl)
+	if err != nil {
+		return nil, err
+	}
+	if err := inc.predictPlatforms(ctx, pl); err != nil {
+		return nil, err
+	}
+	return preds, inc.predictHooks(ctx, pl, preds)
+}
+
+// decidePlan fills in the plan's Status, Reason and Key, each image taken
+// for its first platform.
+func (inc *Incremental) decidePlan(ctx context.Context, pl *plan.Plan) (map[string]*Prediction, error) {
 	records, err := inc.Store.Records()
 	if err != nil {
 		return nil, err
@@ -98,7 +112,7 @@ func (inc *Incremental) Predict(ctx context.Context, pl *plan.Plan) (map[string]
 			im.Key = p.Key
 		}
 	}
-	return preds, inc.predictHooks(ctx, pl, preds)
+	return preds, nil
 }
 
 // predictHooks says, for the images of components with copies or hooks,

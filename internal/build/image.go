@@ -96,7 +96,7 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 	req := engine.Request{
 		Image: im.Name, ContextDir: r.Project.Abs(im.Context), Dockerfile: dockerfile,
 		Target: im.Target, Args: im.Args, Tags: t.tags(), Labels: labels, NoCache: r.Options.NoCache,
-		Platform: t.platform, Bases: im.Bases, Auth: r.Auth,
+		Platform: t.platform, Bases: im.Bases, Pull: r.Options.Pull, Auth: r.Auth,
 	}
 	start := time.Now()
 	res, err := r.Engine.Build(ctx, req, out)
@@ -280,11 +280,11 @@ func (t *task) report(f func(*report.Image), id string, size int64, status strin
 	})
 }
 
-// pred is the image's predicted source inputs, when they are this task's:
-// a plan predicts a multi-platform image's first platform only.
+// pred is the predicted source inputs of the task's build: the image's,
+// or for a multi-platform image's other platforms, the task's own.
 func (t *task) pred() *Prediction {
 	if t.perPlatform && !t.first {
-		return nil
+		return t.r.keys.preds[t.id]
 	}
 	return t.r.keys.preds[t.image.Name]
 }

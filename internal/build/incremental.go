@@ -222,6 +222,9 @@ func (k *runKeys) start(ctx context.Context, inc *Incremental, pl *plan.Plan) er
 		return fmt.Errorf("reading the images' inputs: %w", err)
 	}
 	k.preds = preds
+	if err := inc.predictOthers(ctx, pl, preds); err != nil {
+		return fmt.Errorf("reading the images' inputs: %w", err)
+	}
 	return nil
 }
 
@@ -253,6 +256,12 @@ func (k *runKeys) isBuilt(name string) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.built[name]
+}
+
+func (k *runKeys) anyBuilt() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.built) > 0
 }
 
 func (k *runKeys) setBuilt(name string) {

@@ -35,6 +35,9 @@ type Incremental struct {
 	Registry *RegistryCache
 	// Keychain gives the credentials for asking registries about bases.
 	Keychain *publish.Keychain
+	// Pull asks the registry for every base's digest, trusting neither
+	// the engine's copy nor what a registry said earlier (build --pull).
+	Pull bool
 
 	mu    sync.Mutex
 	bases map[string]*baseDigest
@@ -126,7 +129,8 @@ func (inc *Incremental) extra(im *plan.Image) (map[string]string, error) {
 // reference pins; else the engine's image ID when it holds the image;
 // else the config digest the registry gives for the platform, as
 // recorded in the state within baseTTL or asked now; else
-// inputs.Floating.
+// inputs.Floating. With Pull the registry is asked first, and the engine
+// and the state are only fallbacks for a registry that does not answer.
 func (inc *Incremental) base(ctx context.Context, ref, platform string) string {
 	inc.mu.Lock()
 	b := inc.bases[ref+" "+platform]
@@ -151,25 +155,39 @@ func (inc *Incremental) resolve(ctx context.Context, ref, platform string) strin
 	if _, digest, ok := strings.Cut(ref, "@"); ok {
 		return digest
 	}
+	if inc.Pull {
+		if digest, err := inc.ask(ctx, ref, platform); err == nil {
+			return digest
+		}
+	}
 	if insp, ok := inc.Engine.(engine.Inspector); ok {
 		if info, found, err := insp.Inspect(ctx, ref); err == nil && found {
 			return info.ID
 		}
 	}
-	key := ref + " " + platform
-	if b, ok := inc.recordedBase(key); ok {
+	if b, ok := inc.recordedBase(ref + " " + platform); ok {
 		return cmp.Or(b.Digest, inputs.Floating)
 	}
-	ctx, cancel := context.WithTimeout(ctx, baseAskTimeout)
-	defer cancel()
-	digest, err := publish.ConfigDigest(ctx, ref, platform, inc.Keychain)
-	inc.mu.Lock()
-	inc.asked[key] = state.Base{Digest: digest, At: time.Now().UTC()}
-	inc.mu.Unlock()
+	if inc.Pull {
+		return inputs.Floating
+	}
+	digest, err := inc.ask(ctx, ref, platform)
 	if err != nil {
 		return inputs.Floating
 	}
 	return digest
+}
+
+// ask asks the registry for a base's config digest and notes the answer,
+// or that there was none, for the state.
+func (inc *Incremental) ask(ctx context.Context, ref, platform string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, baseAskTimeout)
+	defer cancel()
+	digest, err := publish.ConfigDigest(ctx, ref, platform, inc.Keychain)
+	inc.mu.Lock()
+	inc.asked[ref+" "+platform] = state.Base{Digest: digest, At: time.Now().UTC()}
+	inc.mu.Unlock()
+	return digest, err
 }
 
 // recordedBase returns what the state says of a base, when it is recent.

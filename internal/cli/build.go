@@ -28,9 +28,10 @@ type buildOptions struct {
 	jobs      int
 	keepGoing bool
 	noCache   bool
+	pull      bool
 	rerun     bool
 	push      bool
-	load      bool
+	load      string
 	engine    string
 	progress  string
 	report    string
@@ -54,7 +55,10 @@ An image whose input key (Dockerfile, build args, platform, the context files
 .dockerignore keeps, its parents' keys, its bases' digests) matches an image
 the engine still holds is not built again: it is re-tagged if needed and
 reported up-to-date. The key is taken once the component's copies and hooks
-ran. --no-cache builds every selected image.
+ran. --no-cache builds every selected image. A base's digest is what the
+engine holds, else what its registry said within the hour; --pull asks the
+registry for every base now, builds the images whose base moved, and has the
+engine pull the bases of every image it builds.
 
 The first failure stops the run unless --keep-going is given. Each task's whole
 log is kept in .dockyard/logs/.`,
@@ -63,6 +67,7 @@ log is kept in .dockyard/logs/.`,
   dockyard build --keep-going --report build-report.json
   dockyard build --push --metadata-file metadata.json -t '{git}'
   dockyard build --dry-run -s rest-server
+  dockyard build --pull                 # build on the newest image of each base's tag
   dockyard build --since origin/main
   dockyard build -c ./cluster-config --variant k8s`,
 		Args: usageArgs(cobra.NoArgs),
@@ -73,6 +78,9 @@ log is kept in .dockyard/logs/.`,
 			if opts.jobs < 0 {
 				return usageErrorf("-j must be at least 1")
 			}
+			if opts.load != "" && !slices.Contains(loadTargets, opts.load) {
+				return usageErrorf("--load=%s: unknown engine (want one of %s)", opts.load, strings.Join(loadTargets, ", "))
+			}
 			for flag, path := range map[string]string{"--report": opts.report, "--metadata-file": opts.metadata} {
 				if err := checkReport(flag, path); err != nil {
 					return err
@@ -82,7 +90,7 @@ log is kept in .dockyard/logs/.`,
 				return runF(cmd.Context(), opts)
 			}
 			if opts.dryRun {
-				return runPlan(cmd.Context(), &planOptions{globals: g, selectOptions: opts.selectOptions, format: "text"})
+				return runPlan(cmd.Context(), &planOptions{globals: g, selectOptions: opts.selectOptions, format: "text", pull: opts.pull})
 			}
 			return runBuild(cmd.Context(), opts)
 		},
@@ -93,13 +101,15 @@ log is kept in .dockyard/logs/.`,
 
 // register adds build's flags to cmd.
 func (opts *buildOptions) register(cmd *cobra.Command) {
-	opts.selectOptions.register(cmd)
+	opts.selectOptions.register(cmd, true)
 	f := cmd.Flags()
 	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp)
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
+	f.BoolVar(&opts.pull, "pull", false, "ask the registry for every base's newest digest, and pull the bases of the images built")
 	f.BoolVar(&opts.push, "push", false, "push each image to its registries as soon as it is built")
-	f.BoolVar(&opts.load, "load", false, "load each image into the Docker engine as soon as it is ready, when another engine builds")
+	f.StringVar(&opts.load, "load", "", "load each image into the Docker engine (--load, --load=docker) or the embedded engine's store (--load=embedded) as soon as it is ready, when another engine builds")
+	f.Lookup("load").NoOptDefVal = "docker"
 	f.BoolVar(&opts.rerun, "rerun-hooks", false, "run every component's copies and hooks, even those whose inputs did not change")
 	f.StringVar(&opts.engine, "engine", "", "engine: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	f.StringVar(&opts.progress, "progress", progress.Auto, "progress: "+strings.Join(progress.Modes, ", "))
@@ -122,7 +132,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	if err := checkPlatforms(ctx, eng, pl); err != nil {
 		return err
 	}
-	inc, err := newIncremental(p, eng, eng.Name())
+	inc, err := newIncremental(p, eng, eng.Name(), opts.pull)
 	if err != nil {
 		return err
 	}
@@ -150,7 +160,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	rep.EngineReason = why
 	r := &build.Runner{
 		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep, Incremental: inc,
-		Options:    build.Options{Jobs: defaultJobs(opts.jobs, p.Config), KeepGoing: opts.keepGoing, NoCache: opts.noCache, RerunHooks: opts.rerun},
+		Options:    build.Options{Jobs: defaultJobs(opts.jobs, p.Config), KeepGoing: opts.keepGoing, NoCache: opts.noCache, RerunHooks: opts.rerun, Pull: opts.pull},
 		AfterBuild: sh.after(prog, rep), AfterIndex: sh.index(prog, rep),
 		Auth: keychain(p.Config),
 	}
@@ -170,6 +180,9 @@ func (opts *buildOptions) finish(ctx context.Context, r *build.Runner, runErr er
 	rep, prog := r.Report, r.Progress
 	rep.Finish(time.Now(), runStatus(ctx, runErr), runErr)
 	showFailures(r.Failures, prog)
+	if pr := r.Pruned; len(pr.Images)+pr.Blobs > 0 {
+		prog.Message("pruned the image store: %d older %s, %d blobs (%s)", len(pr.Images), plural(len(pr.Images), "image"), pr.Blobs, humanSize(pr.Bytes))
+	}
 	prog.Summary(summary(rep))
 	prog.Close()
 	showResults(opts, rep)

@@ -12,8 +12,9 @@ import (
 // arm64Busybox is where scripts/buildkitd.sh puts an arm64 busybox.
 const arm64Busybox = "/var/cache/dockyard/busybox-arm64/busybox"
 
-// setupBuildKit prepares a build_buildkit_* script: buildkitd must answer;
-// STORE is the script's own image layout (dockyard --root $STORE).
+// setupBuildKit prepares a build_buildkit_* or build_pool_* script:
+// buildkitd must answer; STORE is the script's own image layout (dockyard
+// --root $STORE), XDG_CACHE_HOME its own cache.
 func setupBuildKit(env *testscript.Env) error {
 	if err := testenv.BuildKitAnswers(testenv.BuildKitAddress()); err != nil {
 		if testenv.Required() {
@@ -22,6 +23,9 @@ func setupBuildKit(env *testscript.Env) error {
 		env.T().Skip(err.Error())
 	}
 	env.Setenv("STORE", filepath.Join(env.WorkDir, "store"))
+	// The user's cache, where runs on one pool share their loads: the
+	// script's own.
+	env.Setenv("XDG_CACHE_HOME", filepath.Join(env.WorkDir, ".cache"))
 	return nil
 }
 

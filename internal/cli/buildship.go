@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/engine"
-	"github.com/dockyard-build/dockyard/internal/engine/docker"
+	"github.com/dockyard-build/dockyard/internal/engine/embedded"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -15,35 +17,61 @@ import (
 )
 
 // buildLoad is build --load, as buildx's: each image an engine other than
-// the Docker engine built (or found up to date) is loaded into the Docker
-// engine under its references as soon as it is ready.
+// the target built (or found up to date) is loaded into the target, the
+// Docker engine or the embedded engine's store, under its references as
+// soon as it is ready.
 type buildLoad struct {
-	src    engine.Exporter
-	docker *docker.Engine
+	src engine.Exporter
+	dst loadTarget
+	to  string
 }
 
+// loadTarget is an engine build --load puts images into.
+type loadTarget interface {
+	engine.Loader
+	engine.Tagger
+	Close() error
+}
+
+// Where build --load puts images.
+var loadTargets = []string{"docker", "embedded"}
+
 // newBuildLoad checks, before anything is built, that the engine can read
-// images back and that a Docker engine answers. With the Docker engine
-// building, the images are there already: it returns nil.
-func newBuildLoad(ctx context.Context, eng engine.Engine) (*buildLoad, error) {
-	if eng.Name() == "docker" {
+// images back and that the target engine (docker or embedded) works.
+// With the target building, the images are there already: it returns nil.
+func (g *globals) newBuildLoad(ctx context.Context, eng engine.Engine, to string) (*buildLoad, error) {
+	if eng.Name() == to {
 		return nil, nil
 	}
 	src, err := exporter(eng)
 	if err != nil {
 		return nil, err
 	}
-	d, err := openDocker(ctx)
-	if err != nil {
-		return nil, &hintError{fmt.Errorf("--load: %w", err), "--load puts the images into a Docker engine: start one, or leave --load out"}
+	var dst loadTarget
+	if to == "docker" {
+		d, err := openDocker(ctx)
+		if err != nil {
+			return nil, &hintError{fmt.Errorf("--load: %w", err), "--load puts the images into a Docker engine: start one, load them into the embedded engine's store (--load=embedded), or leave --load out"}
+		}
+		dst = d
+	} else {
+		e, err := embedded.New(ctx, embedded.Options{Root: g.root})
+		if err != nil {
+			return nil, &hintError{fmt.Errorf("--load=embedded: %w", err), "run dockyard as root (e.g. with sudo) for the embedded engine's store, or leave --load out"}
+		}
+		var ok bool
+		if dst, ok = any(e).(loadTarget); !ok {
+			e.Close()
+			return nil, usageErrorf("--load=embedded: the embedded engine's store cannot take images on %s", runtime.GOOS)
+		}
 	}
-	return &buildLoad{src: src, docker: d}, nil
+	return &buildLoad{src: src, dst: dst, to: to}, nil
 }
 
-// Close closes the connection to the Docker engine.
-func (l *buildLoad) Close() error { return l.docker.Close() }
+// Close closes the target engine.
+func (l *buildLoad) Close() error { return l.dst.Close() }
 
-// hook is the runner's AfterBuild: it loads the image into the Docker
+// hook is the runner's AfterBuild: it loads the image into the target
 // engine under its first reference, tags it with the others, logs each in
 // the image's log and counts the time in the report's "load" phase.
 func (l *buildLoad) hook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, engine.Result) error {
@@ -58,21 +86,41 @@ func (l *buildLoad) hook(prog *progress.Progress, rep *report.Report) func(conte
 		}
 		img, err := l.src.Image(ctx, res.ID)
 		if err != nil {
-			return fmt.Errorf("loading %s into docker: %w", im.Name, err)
+			return fmt.Errorf("loading %s into the %s engine: %w", im.Name, l.to, err)
 		}
 		log := prog.Log(im.Name)
 		defer log.Close()
 		for i, ref := range im.Refs {
 			if i == 0 {
-				err = l.docker.Load(ctx, ref, img)
+				err = l.dst.Load(ctx, ref, img)
 			} else {
-				err = l.docker.Tag(ctx, res.ID, []string{ref})
+				err = l.dst.Tag(ctx, res.ID, []string{ref})
 			}
 			if err != nil {
-				return fmt.Errorf("loading %s into docker: %w", im.Name, err)
+				return fmt.Errorf("loading %s into the %s engine: %w", im.Name, l.to, err)
 			}
-			fmt.Fprintf(log, "loaded %s into the docker engine\n", ref)
+			fmt.Fprintf(log, "loaded %s into the %s engine\n", ref, l.to)
 		}
+		return nil
+	}
+}
+
+// indexHook is the runner's AfterIndex: a name of the Docker engine holds
+// one platform's image, so of a multi-platform image the one built for
+// this machine's platform is loaded, as hook loads an image; without one,
+// the image's log says that nothing was loaded.
+func (l *buildLoad) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
+	hook := l.hook(prog, rep)
+	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
+		native := normalize(runtime.GOOS + "/" + runtime.GOARCH)
+		for _, p := range platforms {
+			if normalize(p.Platform) == native {
+				return hook(ctx, im, engine.Result{ID: p.ID})
+			}
+		}
+		log := prog.Log(im.Name)
+		defer log.Close()
+		fmt.Fprintf(log, "not loaded into the %s engine: it is built for %s, not for this machine's %s\n", l.to, strings.Join(im.Platforms, ", "), native)
 		return nil
 	}
 }
@@ -89,12 +137,12 @@ type buildShipping struct {
 func (opts *buildOptions) shipping(ctx context.Context, p *project.Project, pl *plan.Plan, eng engine.Engine) (*buildShipping, error) {
 	sh := &buildShipping{}
 	var err error
-	if opts.load {
-		if sh.load, err = newBuildLoad(ctx, eng); err != nil {
+	if opts.load != "" {
+		if sh.load, err = opts.newBuildLoad(ctx, eng, opts.load); err != nil {
 			return nil, err
 		}
 		if sh.load == nil {
-			opts.notef("note: --load: the docker engine builds, so its images are in it already")
+			opts.notef("note: --load: the %s engine builds, so its images are in it already", opts.load)
 		}
 	}
 	if opts.push {
@@ -118,13 +166,28 @@ func (sh *buildShipping) after(prog *progress.Progress, rep *report.Report) func
 	return chainAfter(hooks...)
 }
 
-// index is the runner's AfterIndex: build --push pushes a multi-platform
-// image as one index of its platforms' images.
+// index is the runner's AfterIndex: build --load loads a multi-platform
+// image's build for this machine, then build --push pushes the image as
+// one index of its platforms' images.
 func (sh *buildShipping) index(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
-	if sh.push == nil {
+	var hooks []func(context.Context, *plan.Image, []build.PlatformResult) error
+	if sh.load != nil {
+		hooks = append(hooks, sh.load.indexHook(prog, rep))
+	}
+	if sh.push != nil {
+		hooks = append(hooks, sh.push.indexHook(prog, rep))
+	}
+	if len(hooks) == 0 {
 		return nil
 	}
-	return sh.push.indexHook(prog, rep)
+	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
+		for _, h := range hooks {
+			if err := h(ctx, im, platforms); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 func (sh *buildShipping) close() {

@@ -151,7 +151,7 @@ func openDocker(ctx context.Context) (*docker.Engine, error) {
 func (g *globals) openBuildKit(ctx context.Context) (*buildkit.Engine, error) {
 	e, err := buildkit.New(ctx, buildkit.Options{
 		Address: g.buildkit, Workers: g.poolWorkers(), Warn: g.stderr,
-		Root: cmp.Or(g.root, embedded.DefaultRoot()),
+		Root: cmp.Or(g.root, embedded.DefaultRoot()), LoadDir: loadDir(),
 	})
 	if err != nil {
 		return nil, err
@@ -202,25 +202,17 @@ func planEngine(ctx context.Context, opts *planOptions, c engineChoice, pl *plan
 		fmt.Fprintf(opts.stderr, "engine: %s (%s)\n", c.name, c.why)
 	}
 	if c.name == "buildkit" && len(opts.workers) > 0 {
-		opts.planPool(ctx)
+		opts.planPool(ctx, pl)
 	}
 	return nil
 }
 
-// planPool says on stderr, a line per worker, which workers of the pool
-// answer and what they build.
-func (g *globals) planPool(ctx context.Context) {
-	for _, w := range g.workers {
-		state := "disabled"
-		if w.On() {
-			bw := poolWorker(w.Resolved(g.dir))
-			list, err := buildkit.Probe(ctx, bw)
-			if err != nil {
-				state = "does not answer: " + err.Error()
-			} else {
-				state = fmt.Sprintf("answers; builds %s, %d at once", strings.Join(list, ", "), bw.MaxBuilds)
-			}
-		}
-		fmt.Fprintf(g.stderr, "worker %s: %s\n", w.Address, state)
+// loadDir is where dockyard runs share their pool's loads: the user's
+// cache, or nowhere when there is none.
+func loadDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
 	}
+	return filepath.Join(dir, "dockyard", "buildkit-loads")
 }

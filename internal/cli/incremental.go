@@ -49,8 +49,9 @@ func changedImages(ctx context.Context, p *project.Project, ref string) ([]strin
 // newIncremental returns what decides from input keys which images to
 // build on an engine, by the project's cache setting: nil for cache: off;
 // with cache: registry, a registry cache too. eng may be nil when plan
-// could not reach the engine.
-func newIncremental(p *project.Project, eng engine.Engine, engineName string) (*build.Incremental, error) {
+// could not reach the engine. pull asks registries for every base's digest
+// (--pull).
+func newIncremental(p *project.Project, eng engine.Engine, engineName string, pull bool) (*build.Incremental, error) {
 	cfg := p.Config
 	switch cfg.Cache {
 	case "off":
@@ -63,6 +64,7 @@ func newIncremental(p *project.Project, eng engine.Engine, engineName string) (*
 	inc := build.NewIncremental(p, eng, engineName)
 	keys := keychain(cfg)
 	inc.Keychain = keys
+	inc.Pull = pull
 	if cfg.Cache == "registry" {
 		pusher, err := publish.New(publish.Options{Keychain: keys})
 		if err != nil {
@@ -99,7 +101,7 @@ func predict(ctx context.Context, opts *planOptions, p *project.Project, pl *pla
 			defer eng.Close()
 		}
 	}
-	inc, ierr := newIncremental(p, eng, engineName(c.name))
+	inc, ierr := newIncremental(p, eng, engineName(c.name), opts.pull)
 	if ierr != nil {
 		return ierr
 	}

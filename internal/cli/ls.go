@@ -58,7 +58,7 @@ references to a newer build is not listed unless it is the last build.`,
 			return runLs(cmd.Context(), opts)
 		},
 	}
-	opts.selectOptions.register(cmd)
+	opts.selectOptions.register(cmd, false)
 	f := cmd.Flags()
 	f.StringVar(&opts.engine, "engine", "", "engine whose store to list: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")
 	registerFormat(cmd, &opts.format, lsFormats)

@@ -14,6 +14,7 @@ type planOptions struct {
 	*globals
 	selectOptions
 	format string
+	pull   bool
 }
 
 func newPlanCmd(g *globals, runF func(context.Context, *planOptions) error) *cobra.Command {
@@ -27,7 +28,8 @@ the references it will get, and whether a build would build it or find it up
 to date, and why: the first input that changed since its last build (a context
 file, the Dockerfile, a build arg, a parent, a base), or "not built before",
 "image missing". It builds nothing. The decision is a prediction made before
-the components' copies and hooks run; build decides again once they ran.`,
+the components' copies and hooks run; build decides again once they ran.
+--pull predicts build --pull: every base's digest is asked of its registry.`,
 		Example: `  dockyard plan
   dockyard plan -s rest-server --format json
   dockyard plan --since origin/main
@@ -46,8 +48,9 @@ the components' copies and hooks run; build decides again once they ran.`,
 			return runPlan(cmd.Context(), opts)
 		},
 	}
-	opts.selectOptions.register(cmd)
+	opts.selectOptions.register(cmd, true)
 	registerFormat(cmd, &opts.format, plan.Formats)
+	cmd.Flags().BoolVar(&opts.pull, "pull", false, "ask the registry for every base's newest digest, as build --pull does")
 	return cmd
 }
 

@@ -52,7 +52,7 @@ never from the command line.`,
 			return runPush(cmd.Context(), opts)
 		},
 	}
-	opts.selectOptions.register(cmd)
+	opts.selectOptions.register(cmd, false)
 	f := cmd.Flags()
 	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp)
 	f.StringVar(&opts.engine, "engine", "", "engine whose images to push: auto, docker, embedded or buildkit (default: engine from dockyard.yaml, else auto)")

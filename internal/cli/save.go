@@ -51,7 +51,7 @@ Each saved reference is printed.`,
 			return runSave(cmd.Context(), opts)
 		},
 	}
-	opts.selectOptions.register(cmd)
+	opts.selectOptions.register(cmd, false)
 	f := cmd.Flags()
 	f.StringVarP(&opts.output, "output", "o", "", "archive to write; gzip when it ends in .gz")
 	f.StringVar(&opts.format, "format", archive.Docker, "archive format: "+strings.Join(archive.Formats, " or "))

@@ -44,7 +44,7 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
-		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"registry": cmdRegistry, "image": cmdImage, "exits": cmdExits},
+		Cmds:                map[string]func(*testscript.TestScript, bool, []string){"registry": cmdRegistry, "image": cmdImage, "exits": cmdExits, "host": cmdHost},
 		Setup: func(env *testscript.Env) error {
 			// The engine the other packages' tests use: a script's
 			// environment does not inherit DOCKER_HOST.

@@ -25,10 +25,16 @@ type selectOptions struct {
 	platforms  []string
 }
 
-func (s *selectOptions) register(cmd *cobra.Command) {
+// register adds the flags to cmd. plan and build take what the selected
+// images need along; push, save and ls take only the images named.
+func (s *selectOptions) register(cmd *cobra.Command, upstream bool) {
 	f := cmd.Flags()
-	f.StringSliceVarP(&s.components, "component", "s", nil, "only these components and what they need (--service, as pai called it, is the same)")
-	f.StringSliceVarP(&s.images, "image", "i", nil, "only these images and what they need")
+	scope := ", not their parents"
+	if upstream {
+		scope = " and what they need"
+	}
+	f.StringSliceVarP(&s.components, "component", "s", nil, "only the images of these components"+scope+" (--service, as pai called it, is the same)")
+	f.StringSliceVarP(&s.images, "image", "i", nil, "only these images"+scope)
 	f.StringVar(&s.variant, "variant", "", "also use IMAGE.VARIANT.dockerfile files")
 	f.StringVar(&s.since, "since", "", "only the images whose inputs changed since this git commit, their descendants, and what they need")
 	f.StringArrayVarP(&s.tags, "tag", "t", nil, "tag images with this instead of the configured tags; may hold {git} and {key}; repeat for several")

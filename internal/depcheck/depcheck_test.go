@@ -38,7 +38,10 @@ var thirdParty = []struct {
 }{
 	{"github.com/containers/", []string{"engine/embedded"}},
 	{"github.com/moby/moby/", []string{"engine/docker", "cli"}},
-	{"github.com/moby/buildkit/client", []string{"engine/buildkit"}},
+	// engine renders BuildKit's status with progressui, whose input is
+	// the client's SolveStatus, as the Docker engine's trace makes it.
+	{"github.com/moby/buildkit/client", []string{"engine", "engine/buildkit", "engine/docker"}},
+	{"github.com/moby/buildkit/util/progress/progressui", []string{"engine"}},
 	{"github.com/moby/buildkit/session", []string{"engine/docker", "engine/buildkit"}},
 	{"github.com/moby/buildkit/frontend/dockerfile/", []string{"dockerfile"}},
 	{"github.com/google/go-containerregistry/pkg/v1/remote", []string{"publish", "engine/buildkit"}},

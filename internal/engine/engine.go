@@ -38,6 +38,9 @@ type Request struct {
 	// Bases are the external images the Dockerfile builds on (FROM,
 	// COPY --from), which the engine pulls when it lacks them.
 	Bases []string
+	// Pull pulls the bases even when the engine holds them (build
+	// --pull), so that a tag that moved builds on its newest image.
+	Pull bool
 	// Auth gives the credentials of the registries the engine pulls from;
 	// nil pulls anonymously. It is never sent to a build worker as it is.
 	Auth authn.Keychain `json:"-"`

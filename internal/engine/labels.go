@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // The labels dockyard gives every image it builds.
 const (
@@ -24,3 +27,20 @@ const (
 type Pinner interface {
 	Pin(ctx context.Context, id string) (ref string, release func(), err error)
 }
+
+// Pruner removes from the engine's store the images a checkout built that
+// keep does not hold, and what no image uses any more.
+type Pruner interface {
+	Prune(ctx context.Context, checkout string, keep func(id string) bool) (Pruned, error)
+}
+
+// Pruned is what a prune removed: the images' IDs, and how many blobs of
+// how many bytes.
+type Pruned struct {
+	Images []string
+	Blobs  int
+	Bytes  int64
+}
+
+// ErrBusy is why a prune did nothing: another dockyard has the store open.
+var ErrBusy = errors.New("another dockyard uses the image store")

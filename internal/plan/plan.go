@@ -22,9 +22,11 @@ type Plan struct {
 	Variant       string    `json:"variant,omitempty"`
 	Registry      *Registry `json:"registry,omitempty"`
 	// Engine is the engine a build would use, and EngineReason why.
-	Engine       string  `json:"engine,omitempty"`
-	EngineReason string  `json:"engineReason,omitempty"`
-	Images       []Image `json:"images"`
+	Engine       string `json:"engine,omitempty"`
+	EngineReason string `json:"engineReason,omitempty"`
+	// Workers are the buildkit engine's pool, when it has one.
+	Workers []Worker `json:"workers,omitempty"`
+	Images  []Image  `json:"images"`
 
 	named map[string]bool // the images the selection named; nil when it named none
 }
@@ -69,12 +71,38 @@ type Image struct {
 	Key    string `json:"key,omitempty"`
 	Status string `json:"status,omitempty"`
 	Reason string `json:"reason,omitempty"`
+	// Builds are, for an image of several platforms, each platform's
+	// build and, with a pool of workers, where it would go; the caller
+	// fills them in.
+	Builds []Build `json:"builds,omitempty"`
 	// Hooks says, for an image of a component with copies or hooks,
 	// whether a build would run them ("run") or skip them because their
 	// inputs did not change ("skip"); the caller fills it in.
 	Hooks string `json:"hooks,omitempty"`
 
 	keyRefs []string // references waiting for the input key
+}
+
+// Build is one platform's build of an image: whether it would be built,
+// why, its input key when known, and the workers of the pool that could
+// take it (Worker when only one can).
+type Build struct {
+	Platform string   `json:"platform"`
+	Status   string   `json:"status,omitempty"`
+	Reason   string   `json:"reason,omitempty"`
+	Key      string   `json:"key,omitempty"`
+	Worker   string   `json:"worker,omitempty"`
+	Workers  []string `json:"workers,omitempty"`
+}
+
+// Worker is a buildkitd of the build's pool, as the plan found it.
+type Worker struct {
+	Address   string   `json:"address"`
+	Enabled   bool     `json:"enabled"`
+	Answers   bool     `json:"answers"`
+	Error     string   `json:"error,omitempty"`
+	Platforms []string `json:"platforms,omitempty"`
+	MaxBuilds int      `json:"maxBuilds,omitempty"`
 }
 
 // The statuses of an image.

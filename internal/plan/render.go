@@ -77,6 +77,16 @@ func (pl *Plan) writeText(w io.Writer) error {
 			status += ": " + im.Reason
 		}
 		field("status", status)
+		for _, bd := range im.Builds {
+			line := bd.Status
+			if bd.Reason != "" {
+				line += ": " + bd.Reason
+			}
+			if bd.Worker != "" {
+				line += " (worker " + bd.Worker + ")"
+			}
+			fmt.Fprintf(b, "%*s    %-12s %s\n", width, "", bd.Platform, line)
+		}
 		if im.Hooks == "skip" {
 			field("hooks", "skipped: their inputs did not change")
 		}

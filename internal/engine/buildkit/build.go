@@ -144,7 +144,9 @@ func solveOn(ctx context.Context, d daemon, opt client.SolveOpt, logs io.Writer)
 		}
 		return nil
 	})
-	if err := g.Wait(); err != nil {
+	err := g.Wait()
+	tr.close()
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
@@ -185,6 +187,10 @@ func frontendAttrs(req engine.Request) map[string]string {
 	}
 	if req.NoCache {
 		attrs["no-cache"] = ""
+	}
+	if req.Pull {
+		// The pins' named contexts are OCI layouts: the mode leaves them be.
+		attrs["image-resolve-mode"] = "pull"
 	}
 	for k, v := range req.Args {
 		attrs["build-arg:"+k] = v

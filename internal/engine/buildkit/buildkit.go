@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofrs/flock"
 	"github.com/google/go-containerregistry/pkg/authn"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -50,6 +51,9 @@ type Options struct {
 	Workers []Worker
 	// Warn receives the pool's warnings about workers that do not answer.
 	Warn io.Writer
+	// LoadDir, when set, is where the processes using a pool share their
+	// workers' loads (see loads): the user's cache.
+	LoadDir string
 }
 
 // Worker is a buildkitd of the pool.
@@ -85,6 +89,8 @@ type Engine struct {
 	// SetRegistry).
 	cache *LayerCache
 	keys  authn.Keychain
+	// gc is the layout's gcLock, held shared while the engine is open.
+	gc *flock.Flock
 }
 
 var (
@@ -95,6 +101,7 @@ var (
 	_ engine.Tagger    = (*Engine)(nil)
 	_ engine.Loader    = (*Engine)(nil)
 	_ engine.Pinner    = (*Engine)(nil)
+	_ engine.Pruner    = (*Engine)(nil)
 )
 
 // New opens the image layout and a client of buildkitd; it does not dial
@@ -108,6 +115,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	gc := flock.New(filepath.Join(st.dir, gcLock))
+	if err := gc.RLock(); err != nil {
+		return nil, fmt.Errorf("locking the image store %s: %w", st.dir, err)
+	}
 	list := opts.Workers
 	if len(list) == 0 {
 		list = []Worker{{Address: opts.address(), MaxBuilds: unlimited}}
@@ -119,6 +130,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 			for _, o := range workers {
 				o.d.Close()
 			}
+			gc.Close()
 			return nil, err
 		}
 		offers := make([]string, len(w.Platforms))
@@ -127,7 +139,13 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		workers = append(workers, &worker{addr: w.Address, d: d, offers: offers, max: max(w.MaxBuilds, 1)})
 	}
-	return &Engine{pool: newPool(workers, len(opts.Workers) > 0, opts.Warn), store: st}, nil
+	p := newPool(workers, len(opts.Workers) > 0, opts.Warn)
+	if p.pooled && opts.LoadDir != "" {
+		if p.shared, err = openLoads(opts.LoadDir); err != nil {
+			fmt.Fprintf(p.warn, "warning: %v; other dockyard runs' builds do not count in the choice of a worker\n", err)
+		}
+	}
+	return &Engine{pool: p, store: st, gc: gc}, nil
 }
 
 // Name returns "buildkit".
@@ -155,7 +173,10 @@ func (e *Engine) Platforms(ctx context.Context) ([]string, error) {
 
 // Close closes the connections to buildkitd. Images stay in the layout.
 func (e *Engine) Close() error {
-	var errs []error
+	errs := []error{e.gc.Close()}
+	if e.pool.shared != nil {
+		errs = append(errs, e.pool.shared.close())
+	}
 	for _, w := range e.pool.workers {
 		errs = append(errs, w.d.Close())
 	}

@@ -72,7 +72,15 @@ type pool struct {
 	pooled bool
 	warn   io.Writer
 	now    func() time.Time
+	// shared, when set, shares the workers' loads with the user's other
+	// dockyard processes: their builds count in the choice of a worker.
+	shared     *loads
+	sharedWarn sync.Once
 }
+
+// sharedPoll is how often a build waiting for a slot looks again while
+// other processes' builds fill the workers: their ends do not wake it.
+const sharedPoll = 500 * time.Millisecond
 
 func newPool(workers []*worker, pooled bool, warn io.Writer) *pool {
 	if warn == nil {
@@ -164,15 +172,22 @@ func (p *pool) acquire(ctx context.Context, platform string) (*worker, error) {
 	}
 	for {
 		p.reprobe(ctx)
+		others := p.lockShared()
 		p.mu.Lock()
-		w, can := p.pick(want)
+		w, can := p.pick(want, others)
 		if w != nil {
 			w.active++
+			p.writeShared()
 			p.mu.Unlock()
+			p.unlockShared(others)
 			return w, nil
 		}
 		wake, wait := p.wake, p.nextProbe()
+		if len(others) > 0 {
+			wait = min(wait, sharedPoll)
+		}
 		p.mu.Unlock()
+		p.unlockShared(others)
 		if !can {
 			return nil, fmt.Errorf("%w: no worker that answers builds %s", engine.ErrUnavailable, cmp.Or(platform, "this image"))
 		}
@@ -189,21 +204,68 @@ func (p *pool) acquire(ctx context.Context, platform string) (*worker, error) {
 }
 
 // pick is the least loaded worker with a free slot that builds platform,
-// and whether any worker that answers builds it; p.mu is held.
-func (p *pool) pick(platform string) (best *worker, can bool) {
+// and whether any worker that answers builds it; a worker's load counts
+// the builds others (other processes) run on it. p.mu is held.
+func (p *pool) pick(platform string, others map[string]int) (best *worker, can bool) {
+	bestLoad := 0
 	for _, w := range p.workers {
 		if !w.up || (platform != "" && !slices.Contains(w.platforms, platform)) {
 			continue
 		}
 		can = true
-		if w.active >= w.max {
+		load := w.active + others[w.addr]
+		if load >= w.max {
 			continue
 		}
-		if best == nil || w.active*best.max < best.active*w.max {
-			best = w
+		if best == nil || load*best.max < bestLoad*w.max {
+			best, bestLoad = w, load
 		}
 	}
 	return best, can
+}
+
+// lockShared takes the lock of the loads shared with other processes and
+// returns theirs, by worker address; nil without sharing, or when the
+// lock fails (warned about once).
+func (p *pool) lockShared() map[string]int {
+	if p.shared == nil {
+		return nil
+	}
+	if err := p.shared.lock(); err != nil {
+		p.sharingFailed(err)
+		return nil
+	}
+	return p.shared.others()
+}
+
+// unlockShared gives back what lockShared took; others is what it
+// returned, nil when it took nothing.
+func (p *pool) unlockShared(others map[string]int) {
+	if others != nil {
+		p.shared.unlock()
+	}
+}
+
+// writeShared records this process's loads for the others; p.mu and the
+// shared lock are held.
+func (p *pool) writeShared() {
+	if p.shared == nil {
+		return
+	}
+	active := map[string]int{}
+	for _, w := range p.workers {
+		active[w.addr] += w.active
+	}
+	if err := p.shared.write(active); err != nil {
+		p.sharingFailed(err)
+	}
+}
+
+// sharingFailed warns, once, that the loads could not be shared.
+func (p *pool) sharingFailed(err error) {
+	p.sharedWarn.Do(func() {
+		fmt.Fprintf(p.warn, "warning: %v; other dockyard runs may not see this one's builds in their choice of a worker\n", err)
+	})
 }
 
 // nextProbe is how long until a worker that is down is probed again.
@@ -231,9 +293,11 @@ func (p *pool) reprobe(ctx context.Context) {
 
 // release gives w's slot back.
 func (p *pool) release(w *worker) {
+	defer p.unlockShared(p.lockShared())
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	w.active--
+	p.writeShared()
 	p.signal()
 }
 

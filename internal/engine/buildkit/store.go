@@ -32,7 +32,7 @@ const (
 // build's session, sending only those it lacks, and dockyard keeps its
 // index.json: one entry per reference, and one without a name for an
 // image that has none, so that no image a state records is unreachable.
-// Blobs are never removed.
+// Prune removes the older builds and the blobs no entry reaches.
 type store struct {
 	dir     string
 	content content.Store

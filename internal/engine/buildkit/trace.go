@@ -7,6 +7,7 @@ import (
 
 	"github.com/moby/buildkit/client"
 	digest "github.com/opencontainers/go-digest"
+	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
@@ -14,48 +15,52 @@ import (
 // tailLines is how many output lines of a failing step an error carries.
 const tailLines = 10
 
-// trace turns BuildKit's status updates into lines numbered by vertex, as
-// BuildKit's plain progress does: "#3 [2/3] RUN echo hi", "#3 hi",
-// "#3 DONE 0.2s". It keeps each vertex's last lines for the error of a
-// failed step.
+// trace follows BuildKit's status updates: engine.BuildKitLog writes them
+// to the logs as BuildKit's plain progress, and the trace keeps each
+// vertex's last lines for the error of a failed step. Logs that take
+// BuildKit's own messages (rawjson) get each update as well.
 type trace struct {
 	logs     io.Writer
+	out      *engine.BuildKitLog
 	vertices map[digest.Digest]*vertex
 	errored  *vertex
 }
 
 type vertex struct {
-	num     int
 	name    string
-	started bool
-	done    bool
 	partial string // log text after the last newline
 	tail    []string
 }
 
 func newTrace(logs io.Writer) *trace {
-	return &trace{logs: logs, vertices: map[digest.Digest]*vertex{}}
+	return &trace{logs: logs, out: engine.NewBuildKitLog(logs), vertices: map[digest.Digest]*vertex{}}
 }
 
-// write writes one status update's lines: starts, then logs, then ends.
+// write renders one status update and follows it.
 func (t *trace) write(s *client.SolveStatus) {
-	for _, v := range s.Vertexes {
-		vx := t.vertex(v.Digest, v.Name)
-		if v.Started != nil && !vx.started {
-			vx.started = true
-			t.printf(vx, "%s", vx.name)
+	if sw, ok := t.logs.(engine.StatusWriter); ok {
+		for _, resp := range s.Marshal() {
+			if raw, err := protojson.Marshal(resp); err == nil {
+				sw.WriteStatus(raw)
+			}
 		}
+	}
+	for _, v := range s.Vertexes {
+		t.vertex(v.Digest, v.Name)
 	}
 	for _, l := range s.Logs {
 		t.log(t.vertex(l.Vertex, ""), string(l.Data))
 	}
 	for _, v := range s.Vertexes {
-		if vx := t.vertex(v.Digest, ""); v.Completed != nil && !vx.done {
-			vx.done = true
-			t.end(vx, v)
+		if v.Completed != nil && v.Error != "" && t.errored == nil {
+			t.errored = t.vertex(v.Digest, "")
 		}
 	}
+	t.out.Write(s)
 }
+
+// close waits until every line is in the logs.
+func (t *trace) close() { t.out.Close() }
 
 func (t *trace) log(vx *vertex, msg string) {
 	text := vx.partial + msg
@@ -65,35 +70,14 @@ func (t *trace) log(vx *vertex, msg string) {
 			vx.partial = line
 			break
 		}
-		t.line(vx, strings.TrimRight(line, "\r\n"))
-	}
-}
-
-func (t *trace) end(vx *vertex, v *client.Vertex) {
-	if !vx.started {
-		vx.started = true
-		t.printf(vx, "%s", vx.name)
-	}
-	t.flush(vx)
-	switch {
-	case v.Error != "":
-		if t.errored == nil {
-			t.errored = vx
-		}
-		t.printf(vx, "ERROR: %s", v.Error)
-	case v.Cached:
-		t.printf(vx, "CACHED")
-	case v.Started != nil:
-		t.printf(vx, "DONE %.1fs", v.Completed.Sub(*v.Started).Seconds())
-	default:
-		t.printf(vx, "DONE")
+		vx.add(strings.TrimRight(line, "\r\n"))
 	}
 }
 
 func (t *trace) vertex(d digest.Digest, name string) *vertex {
 	vx, ok := t.vertices[d]
 	if !ok {
-		vx = &vertex{num: len(t.vertices) + 1}
+		vx = &vertex{}
 		t.vertices[d] = vx
 	}
 	if name != "" {
@@ -102,23 +86,11 @@ func (t *trace) vertex(d digest.Digest, name string) *vertex {
 	return vx
 }
 
-func (t *trace) line(vx *vertex, l string) {
+func (vx *vertex) add(l string) {
 	vx.tail = append(vx.tail, l)
 	if len(vx.tail) > tailLines {
 		vx.tail = vx.tail[1:]
 	}
-	t.printf(vx, "%s", l)
-}
-
-func (t *trace) flush(vx *vertex) {
-	if vx.partial != "" {
-		t.line(vx, strings.TrimRight(vx.partial, "\r"))
-		vx.partial = ""
-	}
-}
-
-func (t *trace) printf(vx *vertex, format string, args ...any) {
-	fmt.Fprintf(t.logs, "#%d "+format+"\n", append([]any{vx.num}, args...)...)
 }
 
 // failure turns the solve's error into a StepError naming the failed
@@ -128,6 +100,9 @@ func (t *trace) failure(err error) error {
 	if t.errored == nil {
 		return fmt.Errorf("buildkitd: %s", msg)
 	}
-	t.flush(t.errored)
+	if vx := t.errored; vx.partial != "" {
+		vx.add(strings.TrimRight(vx.partial, "\r"))
+		vx.partial = ""
+	}
 	return &engine.StepError{Message: msg, Step: t.errored.name, Output: t.errored.tail}
 }

@@ -40,6 +40,11 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	if opts.Version, err = e.builderFor(ctx); err != nil {
 		return engine.Result{}, err
 	}
+	if req.Pull {
+		if err := e.pullBases(ctx, req, logs); err != nil {
+			return engine.Result{}, err
+		}
+	}
 	run := e.runClassic
 	if opts.Version == build.BuilderBuildKit {
 		run = e.runBuildKit

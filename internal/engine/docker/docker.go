@@ -32,6 +32,7 @@ type Engine struct {
 	// builder forces a builder; empty picks BuildKit when the engine has it.
 	builder build.BuilderVersion
 	pins    pinCounts
+	pulls   pulls
 	// stopTimeout bounds how long a canceled build waits for the engine
 	// to confirm its end; stops records the builds it did not confirm.
 	stopTimeout time.Duration

@@ -51,6 +51,7 @@ func newOutput(logs io.Writer) *output {
 
 // read consumes messages until the stream ends or carries an error.
 func (o *output) read(r io.Reader) error {
+	defer o.trace.close()
 	dec := json.NewDecoder(r)
 	for {
 		var m jsonstream.Message

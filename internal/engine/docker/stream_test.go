@@ -54,7 +54,7 @@ func TestOutputBuildKit(t *testing.T) {
 			{Digest: "c", Name: "[2/3] RUN test", Started: ts(0)},
 		}}),
 		traceMessage(t, &controlapi.StatusResponse{Logs: []*controlapi.VertexLog{
-			{Vertex: "b", Msg: []byte("compiling\nlinking")},
+			{Vertex: "b", Msg: []byte("compiling\nlinking"), Timestamp: ts(250 * time.Millisecond)},
 		}}),
 		traceMessage(t, &controlapi.StatusResponse{Vertexes: []*controlapi.Vertex{
 			{Digest: "b", Name: "[2/2] RUN make", Started: ts(0), Completed: ts(1500 * time.Millisecond), Error: "exit code: 2"},
@@ -72,7 +72,10 @@ func TestOutputBuildKit(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
 	}
-	wantLogs := "#1 [1/2] FROM base\n#2 [2/2] RUN make\n#3 [2/3] RUN test\n#1 CACHED\n#2 compiling\n#2 linking\n#2 ERROR: exit code: 2\n"
+	// BuildKit's plain progress (progressui): a block per step, the
+	// output with its seconds into the step, without blank lines and
+	// without the closing repeat of the failed step's output.
+	wantLogs := "#1 [1/2] FROM base\n#1 CACHED\n#2 [2/3] RUN test\n#2 ...\n#3 [2/2] RUN make\n#3 0.250 compiling\n#3 0.250 linking\n#3 ERROR: exit code: 2\n"
 	if diff := cmp.Diff(wantLogs, logs.String()); diff != "" {
 		t.Errorf("logs (-want +got):\n%s", diff)
 	}

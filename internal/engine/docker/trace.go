@@ -7,23 +7,26 @@ import (
 	"strings"
 
 	controlapi "github.com/moby/buildkit/api/services/control"
+	"github.com/moby/buildkit/client"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
 
-// trace turns BuildKit's status messages into lines numbered by vertex, as
-// BuildKit's plain progress does: "#3 [2/3] RUN echo hi", "#3 hi",
-// "#3 DONE 0.2s".
+// trace follows BuildKit's status messages: it has engine.BuildKitLog
+// write them to the logs as BuildKit's plain progress, and keeps what an
+// error needs: the failed step and its last output lines, and the steps
+// that started and did not end.
 type trace struct {
 	logs     io.Writer
+	out      *engine.BuildKitLog // started by the first message
 	vertices map[string]*vertex
 	// errored is the vertex that reported an error, if any.
 	errored *vertex
 }
 
 type vertex struct {
-	num     int
+	num     int // in the order first seen
 	name    string
 	started bool
 	done    bool
@@ -36,7 +39,7 @@ func newTrace(logs io.Writer) *trace {
 	return &trace{logs: logs, vertices: map[string]*vertex{}}
 }
 
-// write decodes one marshaled StatusResponse and writes its lines.
+// write decodes one marshaled StatusResponse, renders it and follows it.
 func (t *trace) write(b []byte) error {
 	var s controlapi.StatusResponse
 	if err := s.UnmarshalVT(b); err != nil {
@@ -47,12 +50,13 @@ func (t *trace) write(b []byte) error {
 			sw.WriteStatus(raw)
 		}
 	}
-	// Starts first, then logs, then ends: one message may carry all three.
+	if t.out == nil {
+		t.out = engine.NewBuildKitLog(t.logs)
+	}
+	t.out.Write(client.NewSolveStatus(&s))
 	for _, v := range s.Vertexes {
-		vx := t.vertex(v.Digest, v.Name)
-		if v.Started != nil && !vx.started {
+		if vx := t.vertex(v.Digest, v.Name); v.Started != nil {
 			vx.started = true
-			t.printf(vx, "%s", vx.name)
 		}
 	}
 	for _, l := range s.Logs {
@@ -60,14 +64,25 @@ func (t *trace) write(b []byte) error {
 	}
 	for _, v := range s.Vertexes {
 		if vx := t.vertex(v.Digest, ""); v.Completed != nil && !vx.done {
-			vx.done = true
-			t.end(vx, v)
+			vx.done, vx.started = true, true
+			t.flush(vx)
+			if v.Error != "" {
+				t.errored = vx
+			}
 		}
 	}
 	return nil
 }
 
-// log writes a vertex's complete output lines and keeps the rest.
+// close waits until every line is in the logs.
+func (t *trace) close() {
+	if t.out != nil {
+		t.out.Close()
+		t.out = nil
+	}
+}
+
+// log keeps a vertex's complete output lines.
 func (t *trace) log(vx *vertex, msg string) {
 	text := vx.partial + msg
 	vx.partial = ""
@@ -76,28 +91,7 @@ func (t *trace) log(vx *vertex, msg string) {
 			vx.partial = line
 			break
 		}
-		t.line(vx, strings.TrimRight(line, "\r\n"))
-	}
-}
-
-// end writes how a vertex finished.
-func (t *trace) end(vx *vertex, v *controlapi.Vertex) {
-	if !vx.started {
-		vx.started = true
-		t.printf(vx, "%s", vx.name)
-	}
-	t.flush(vx)
-	switch {
-	case v.Error != "":
-		t.errored = vx
-		t.printf(vx, "ERROR: %s", v.Error)
-	case v.Cached:
-		t.printf(vx, "CACHED")
-	case v.Started != nil:
-		d := v.Completed.AsTime().Sub(v.Started.AsTime())
-		t.printf(vx, "DONE %.1fs", d.Seconds())
-	default:
-		t.printf(vx, "DONE")
+		vx.tail.add(strings.TrimRight(line, "\r\n"))
 	}
 }
 
@@ -114,21 +108,12 @@ func (t *trace) vertex(d, name string) *vertex {
 	return vx
 }
 
-func (t *trace) line(vx *vertex, l string) {
-	vx.tail.add(l)
-	t.printf(vx, "%s", l)
-}
-
 // flush ends a vertex's last log line if it lacks a newline.
 func (t *trace) flush(vx *vertex) {
 	if vx.partial != "" {
-		t.line(vx, strings.TrimRight(vx.partial, "\r"))
+		vx.tail.add(strings.TrimRight(vx.partial, "\r"))
 		vx.partial = ""
 	}
-}
-
-func (t *trace) printf(vx *vertex, format string, args ...any) {
-	fmt.Fprintf(t.logs, "#%d "+format+"\n", append([]any{vx.num}, args...)...)
 }
 
 // failed returns the failing vertex's name and last output lines.

@@ -131,6 +131,12 @@ func runJob(ctx context.Context, j job) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if j.Request.Pull {
+		// buildOptions checked the platform.
+		if err := pullBases(ctx, store, opts.SystemContext, j.Request); err != nil {
+			return "", err
+		}
+	}
 	id, _, err := imagebuildah.BuildDockerfiles(ctx, store, opts, j.Request.Dockerfile)
 	return id, err
 }
