@@ -11,7 +11,6 @@ import (
 	"sync"
 
 	"github.com/moby/patternmatcher"
-	"github.com/moby/patternmatcher/ignorefile"
 )
 
 // found is a path a walk kept, with its lstat.
@@ -112,26 +111,4 @@ func (w *walker) mayKeepUnder(dir string) bool {
 		}
 	}
 	return false
-}
-
-// ignoreFile reads the root-relative context's .dockerignore; nil when it
-// has none.
-func (s *Scanner) ignoreFile(context string) (*patternmatcher.PatternMatcher, error) {
-	f, err := os.Open(filepath.Join(s.abs(context), ".dockerignore"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading .dockerignore: %w", err)
-	}
-	defer f.Close()
-	patterns, err := ignorefile.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s/.dockerignore: %w", context, err)
-	}
-	pm, err := patternmatcher.New(patterns)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s/.dockerignore: %w", context, err)
-	}
-	return pm, nil
 }
