@@ -21,8 +21,8 @@ func (t *task) runImage(ctx context.Context) error {
 	if err := t.preImage(ctx, pim); err != nil {
 		return err
 	}
-	if what := notYet(t.r.Project, t.image.Name); what != "" {
-		return &MissingContextError{Image: t.image.Name, What: what}
+	if what, at := notYet(t.r.Project, t.image.Name); what != "" {
+		return &MissingContextError{Image: t.image.Name, What: what, At: at}
 	}
 	for _, c := range pim.CopyList {
 		if err := t.r.Workspace.Copy(c.Src, c.Dst); err != nil {
@@ -290,9 +290,13 @@ func (t *task) pred() *Prediction {
 }
 
 // MissingContextError is an image whose context, or a copy-list source,
-// still does not exist when its turn comes; What names it ("context x").
-type MissingContextError struct{ Image, What string }
+// still does not exist when its turn comes; What names it ("context x"),
+// At is where the image or the copy-list entry is declared.
+type MissingContextError struct {
+	Image, What string
+	At          project.Pos
+}
 
 func (e *MissingContextError) Error() string {
-	return fmt.Sprintf("image %s: %s", e.Image, NotYet(e.What))
+	return fmt.Sprintf("%s: image %s: %s", e.At, e.Image, NotYet(e.What))
 }

@@ -56,18 +56,18 @@ func Source(p *project.Project, name string) inputs.Source {
 
 // notYet names what an image reads from the source tree that does not
 // exist yet: its context, else the first copy-list source; "" when all is
-// there.
-func notYet(p *project.Project, name string) string {
+// there. at is where the image, or the copy-list entry, is declared.
+func notYet(p *project.Project, name string) (what string, at project.Pos) {
 	im := p.Image(name)
 	if !p.Exists(im.Context) {
-		return "context " + im.Context
+		return "context " + im.Context, im.Declared
 	}
 	for _, c := range im.CopyList {
 		if !p.Exists(c.Src) {
-			return "copy-list src " + c.Src
+			return "copy-list src " + c.Src, project.Pos{File: im.Declared.File, Line: c.Line}
 		}
 	}
-	return ""
+	return "", project.Pos{}
 }
 
 // under returns p relative to dir when p is inside it.
@@ -125,7 +125,7 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 				t.digest = t.manifest.Digest()
 			})
 			in, err := inc.partialInputs(ctx, im, platformOf(im))
-			missing := notYet(inc.Project, im.Name)
+			missing, _ := notYet(inc.Project, im.Name)
 			if err == nil && (missing == "" || !errors.Is(t.err, fs.ErrNotExist)) {
 				err = t.err
 			}

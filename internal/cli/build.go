@@ -14,6 +14,7 @@ import (
 
 	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/report"
@@ -240,7 +241,7 @@ func finishReport(ctx context.Context, opts *buildOptions, rep *report.Report, r
 	case errors.As(runErr, &missing):
 		return &hintError{&usageError{failed(runErr)},
 			"make the context or copy source first (run the script that fills it), then build again"}
-	case errors.As(runErr, &conflict):
+	case errors.As(runErr, &conflict), errors.As(runErr, new(*inputs.IgnoreFileError)):
 		return &usageError{runErr}
 	case runErr != nil:
 		return failed(errors.Join(runErr, stopErr))

@@ -65,7 +65,7 @@ func (g *globals) cleanStore(ctx context.Context) (int, error) {
 		}
 		g.setStoreRoot(cfg)
 	}
-	names, err := embedded.RemoveLeftovers(embedded.Options{Root: g.root})
+	names, err := embedded.RemoveLeftovers(embedded.Options{Root: g.root, Warn: g.stderr})
 	for _, n := range names {
 		fmt.Fprintf(g.stdout, "removed working container %s of the embedded engine\n", n)
 	}

@@ -101,7 +101,7 @@ func (g *globals) openChosen(ctx context.Context, c engineChoice) (engine.Engine
 		}
 		return e, nil
 	}
-	e, err := embedded.New(ctx, embedded.Options{Root: g.root})
+	e, err := embedded.New(ctx, embedded.Options{Root: g.root, Warn: g.stderr})
 	if err != nil {
 		if c.dockerErr != nil {
 			err = fmt.Errorf("no engine works here: %w; and %w", c.dockerErr, err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/publish"
 )
@@ -90,10 +91,11 @@ func (e *hintError) Unwrap() error { return e.err }
 func exitCode(ctx context.Context, err error) int {
 	var u *usageError
 	var dc *publish.DockerConfigError
+	var ig *inputs.IgnoreFileError
 	switch {
 	case ctx.Err() != nil:
 		return exitInterrupted
-	case errors.As(err, &u), errors.As(err, &dc):
+	case errors.As(err, &u), errors.As(err, &dc), errors.As(err, &ig):
 		return exitUsage
 	}
 	return exitFailure

@@ -238,18 +238,20 @@ func parse(root string, data []byte) (*Config, error) {
 	if err := c.readEnvFiles(root, envFiles, optional); err != nil {
 		return nil, err
 	}
+	// Every problem of the file is reported at once: an unknown key
+	// (which decoding ignores) or a value of the wrong type does not hide
+	// the problems the validation finds in the rest.
 	var ps problems
 	checkPasswordArgs(top, &ps)
 	interpolateNode(top, c.lookup, &ps)
 	checkKeys(top, typeOfConfig, "", &ps)
-	if len(ps) > 0 {
-		return nil, ps.err()
-	}
+	errs := []error{ps.err()}
 	if err := top.Decode(c); err != nil {
-		return nil, yamlProblem(FileName, err)
+		errs = append(errs, yamlProblem(FileName, err))
 	}
 	c.applyDefaults()
-	if err := c.validate(root, top); err != nil {
+	errs = append(errs, c.validate(root, top))
+	if err := firstPerLine(errs...); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -108,6 +109,9 @@ func TestLoadErrors(t *testing.T) {
 			[]string{`dockyard.yaml: env_files: nope.env does not exist`}},
 		{"two problems at once", map[string]string{FileName: "version: 1\nfoo: 1\nbar: 2\n"},
 			[]string{`dockyard.yaml:2: unknown key "foo"`, `dockyard.yaml:3: unknown key "bar"`}},
+		{"an unknown key hides nothing", map[string]string{FileName: "version: 2\nfoo: 1\nengine: podman\njobs: many\nregistry:\n  tag: ${NOPE_NOT_SET}\n  domian: x\n"},
+			[]string{`dockyard.yaml:6: variable NOPE_NOT_SET is not set`, `dockyard.yaml:2: unknown key "foo"`, `dockyard.yaml:7: unknown key "registry.domian"`,
+				`dockyard.yaml:4: cannot unmarshal`, `dockyard.yaml:1: version must be 1 (got 2)`, `dockyard.yaml:3: engine "podman" is not one of`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,6 +201,30 @@ func TestEnvironmentWinsOverEnvFile(t *testing.T) {
 	}
 	if v, _ := c.Env.Lookup("DOCKYARD_TEST_TAG"); v != "2.0" || c.Registry.Tag != "2.0" {
 		t.Errorf("env file value %q, tag %q; want both 2.0", v, c.Registry.Tag)
+	}
+}
+
+// TestImageFileProblems reads an image.yaml with an unknown key and other
+// problems: every one is reported, each at its line.
+func TestImageFileProblems(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"image.yaml": "prerequisit: [base]\ncopy-list:\n  - src: ../../etc\n    dst: etc\n  - src: a\n"})
+	_, err := LoadImageFile(filepath.Join(dir, "image.yaml"), "src/x/image.yaml", "src/x", ".")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	want := []string{
+		`src/x/image.yaml:1: unknown key "prerequisit" (did you mean "prerequisite"?)`,
+		`src/x/image.yaml:3: copy-list: `,
+		`src/x/image.yaml:5: copy-list entries need both src and dst`,
+	}
+	lines := Lines(err)
+	if len(lines) != len(want) {
+		t.Fatalf("got %d lines, want %d:\n%v", len(lines), len(want), err)
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(lines[i], w) {
+			t.Errorf("line %d = %q, want prefix %q", i, lines[i], w)
+		}
 	}
 }
 

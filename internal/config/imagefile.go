@@ -131,12 +131,12 @@ func decodeImageFile(n *yaml.Node, name, dir, base string) (*ImageFile, error) {
 			p.File = name
 		}
 	}
-	if len(ps) > 0 {
-		return nil, ps.err()
-	}
+	// An unknown key, or one of the wrong type, hides no other problem.
+	errs := []error{ps.err()}
+	ps = nil
 	var raw imageFile
 	if err := n.Decode(&raw); err != nil {
-		return nil, yamlProblem(name, err)
+		errs = append(errs, yamlProblem(name, err))
 	}
 	if raw.Prerequisite.Value != none {
 		f.Prerequisite = raw.Prerequisite
@@ -171,7 +171,10 @@ func decodeImageFile(n *yaml.Node, name, dir, base string) (*ImageFile, error) {
 		}
 		f.add(CopyItem{Src: src, Dst: path.Join(dir, copiedDir, path.Base(src)), Line: c.Line}, name, "copy", &ps)
 	}
-	return f, ps.err()
+	if err := firstPerLine(append(errs, ps.err())...); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // add adds a copy, refusing one that would land inside what it copies.

@@ -27,3 +27,47 @@ func (ps *problems) add(file string, line int, format string, args ...any) {
 }
 
 func (ps problems) err() error { return errors.Join(ps...) }
+
+// firstPerLine joins the problems of the groups errs, in order, leaving
+// out those of a group at a line an earlier group has a problem at: a key
+// that is unknown, of the wrong type or not interpolated is reported
+// once, not again by the checks of its value.
+func firstPerLine(errs ...error) error {
+	type place struct {
+		file string
+		line int
+	}
+	seen := map[place]bool{}
+	var out []error
+	for _, group := range errs {
+		var lines []place
+		for _, e := range flatten(group) {
+			if p, ok := e.(*Problem); ok && p.Line > 0 {
+				if seen[place{p.File, p.Line}] {
+					continue
+				}
+				lines = append(lines, place{p.File, p.Line})
+			}
+			out = append(out, e)
+		}
+		for _, l := range lines {
+			seen[l] = true
+		}
+	}
+	return errors.Join(out...)
+}
+
+// flatten lists the errors err joins, or err alone.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
+}

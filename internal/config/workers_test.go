@@ -73,8 +73,18 @@ workers:
 		t.Fatal("no error")
 	}
 	got := Lines(err)
+	// The unknown key hides none of the other problems.
 	want := []string{
 		`dockyard.yaml:19: unknown key "workers.adress" (did you mean "address"?); known keys: address, ca, cert, enabled, key, max_builds, platforms`,
+		"dockyard.yaml:3: buildkit.address and workers exclude each other: list that daemon among the workers",
+		`dockyard.yaml:5: worker address "http://127.0.0.1:1234" is not tcp://host:port or unix:///path`,
+		"dockyard.yaml:6: worker tcp://127.0.0.1:1235: ca, cert and key go together (mTLS needs all three)",
+		"dockyard.yaml:8: worker tcp://127.0.0.1:1236: max_builds must be at least 1",
+		`dockyard.yaml:8: platform "linux" is not os/arch[/variant] (e.g. linux/arm64)`,
+		`dockyard.yaml:8: worker tcp://127.0.0.1:1236: ca: path "../ca.pem" escapes the repository`,
+		"dockyard.yaml:8: worker tcp://127.0.0.1:1236: cert file certs/missing.pem does not exist",
+		"dockyard.yaml:8: worker tcp://127.0.0.1:1236: key file /nonexistent/key.pem does not exist",
+		"dockyard.yaml:14: worker tcp://127.0.0.1:1236 is listed twice (first at line 8)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)

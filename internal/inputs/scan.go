@@ -197,8 +197,15 @@ func (s *Scanner) fill(it *item) error {
 // rules returns the rules of the root-relative context for the
 // root-relative Dockerfile ("" for none).
 func (s *Scanner) rules(context, dockerfile string) (*buildcontext.Rules, error) {
+	files := []string{path.Join(context, buildcontext.IgnoreFile)}
 	if dockerfile != "" {
+		files = append(files, buildcontext.DockerfileIgnore(dockerfile))
 		dockerfile = s.abs(dockerfile)
+	}
+	for _, f := range files {
+		if err := s.checkIgnoreFile(f); err != nil {
+			return nil, err
+		}
 	}
 	return buildcontext.Load(s.abs(context), dockerfile)
 }

@@ -28,9 +28,9 @@ const waitDelay = 5 * time.Second
 
 // Build builds req's image in a worker and returns its ID (the config
 // digest) and size. The worker's output goes to logs as lines; canceling
-// ctx kills the worker and what it started, waits until all of it is dead
-// (at most engine.StopTimeout), and removes the build's working
-// containers.
+// ctx ends what the worker started, then the worker, once a commit in
+// flight finished or was rolled back (see stopWorker), waits until all of
+// it is dead, and removes the build's working containers.
 func (e *Engine) Build(ctx context.Context, req engine.Request, logs io.Writer) (engine.Result, error) {
 	res, err := e.build(ctx, req, logs)
 	if err != nil {
@@ -129,7 +129,12 @@ func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, 
 	select {
 	case <-exited:
 	case <-ctx.Done():
-		return "", e.stopWorker(ctx, cmd, exited, out, j.Suffix)
+		return "", e.stopWorker(ctx, cmd, exited, out, j.Suffix, func() outcome {
+			if <-decoded != nil {
+				return outcome{}
+			}
+			return o
+		})
 	}
 	werr := cmd.Wait()
 	out.flush()
@@ -142,25 +147,42 @@ func (e *Engine) runWorker(ctx context.Context, j job, logs io.Writer) (string, 
 	return o.ID, nil
 }
 
-// stopWorker kills a canceled build's worker and what it started, waits
-// until all of it is dead, at most stopTimeout, reaps the worker and
-// removes the build's working containers. It returns ctx's cause, with
-// engine.ErrStopUnconfirmed if something may still run.
-func (e *Engine) stopWorker(ctx context.Context, cmd *exec.Cmd, exited <-chan struct{}, out *output, suffix string) error {
+// stopWorker stops a canceled build and returns ctx's cause, with
+// engine.ErrStopUnconfirmed if something of it may still run. It asks the
+// worker to cancel the build (cancelSignal): the worker ends what the build
+// runs and lets a commit in flight finish or roll back, so that no layer
+// is torn. A worker that has not exited by killAllFor before stopTimeout
+// is killed with everything under it (killWorker), by stopTimeout; a
+// commit it was writing is then left incomplete, for the next opening of
+// the store to remove (see openStore). stopWorker then reaps the worker
+// and removes the build's working containers that buildah left. result is
+// what the worker sent back, once it exited.
+func (e *Engine) stopWorker(ctx context.Context, cmd *exec.Cmd, exited <-chan struct{}, out *output, suffix string, result func() outcome) error {
 	cause := context.Cause(ctx)
-	if err := killWorker(cmd.Process.Pid, exited, time.Now().Add(e.stopTimeout)); err != nil {
-		// The worker may outlive this call: reap it whenever it ends.
-		go cmd.Wait()
-		return fmt.Errorf("%w; %w: %w %s after the cancel", cause, engine.ErrStopUnconfirmed, err, e.stopTimeout)
+	cmd.Process.Signal(cancelSignal)
+	var left []int
+	select {
+	case <-exited:
+		cmd.Wait()
+		left = result().Left
+	case <-time.After(max(e.stopTimeout-killAllFor, 0)):
+		if err := killWorker(cmd.Process.Pid, exited, time.Now().Add(min(killAllFor, e.stopTimeout))); err != nil {
+			// The worker may outlive this call: reap it whenever it ends.
+			go cmd.Wait()
+			return fmt.Errorf("%w; %w: %w %s after the cancel", cause, engine.ErrStopUnconfirmed, err, e.stopTimeout)
+		}
+		cmd.Wait()
 	}
-	cmd.Wait()
 	out.flush()
+	if len(left) > 0 {
+		return fmt.Errorf("%w; %w: processes %v of the build did not die %s after the cancel", cause, engine.ErrStopUnconfirmed, left, e.stopTimeout)
+	}
 	return errors.Join(cause, e.removeContainers(suffix))
 }
 
-// removeContainers removes the working containers of a killed build: their
-// names end in suffix. The store drops the layers a killed commit left
-// incomplete by itself.
+// removeContainers removes the working containers of a canceled build:
+// their names end in suffix. The store drops the layers a killed worker's
+// commit left incomplete by itself (see openStore).
 func (e *Engine) removeContainers(suffix string) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()

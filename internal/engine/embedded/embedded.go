@@ -5,9 +5,10 @@
 //
 // Each build runs in a worker: dockyard re-executed (see Init) with the
 // request on its stdin, the build's output on its stdout and the result on
-// a pipe. Canceling a build kills the worker and every process under it,
-// then removes the build's working containers, so a canceled build leaves
-// no process and no half-written image behind. Everything else (listing,
+// a pipe. Canceling a build has the worker kill every process under it
+// and return once buildah has finished or rolled back the commit in
+// flight; then the build's working containers are removed. A canceled
+// build leaves no process, no half-written layer and no image behind. Everything else (listing,
 // inspecting, tagging, exporting and loading images) runs in dockyard's
 // own process on the same store; containers/storage locks keep the two
 // consistent.
@@ -20,6 +21,7 @@
 package embedded
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -28,6 +30,9 @@ import (
 type Options struct {
 	// Root is the store's directory; empty means DefaultRoot().
 	Root string
+	// Warn gets the store's warnings, such as the repair of a layer a
+	// killed process left incomplete; nil means os.Stderr.
+	Warn io.Writer
 }
 
 // DefaultRoot returns where the store lives unless told otherwise:
@@ -44,6 +49,14 @@ func DefaultRoot() string {
 		return filepath.Join(home, ".local", "share", "dockyard")
 	}
 	return filepath.Join(os.TempDir(), "dockyard-"+filepath.Base(os.Getenv("USER")))
+}
+
+// warn returns where the store's warnings go.
+func (o Options) warn() io.Writer {
+	if o.Warn == nil {
+		return os.Stderr
+	}
+	return o.Warn
 }
 
 // root returns the store's directory, made absolute.

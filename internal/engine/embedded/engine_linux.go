@@ -11,6 +11,7 @@ import (
 	"github.com/containers/image/v5/types"
 	"github.com/containers/storage"
 	"github.com/containers/storage/pkg/reexec"
+	"github.com/sirupsen/logrus"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 )
@@ -41,11 +42,12 @@ var (
 // Init runs the process as one of the embedded engine's helpers when it
 // was started as one: a build worker, or one of buildah's chroot helpers.
 // main calls it first thing; when it returns true the process did its work
-// and must exit.
+// and must exit. What the helpers log is in dockyard's one-line form.
 func Init() bool {
 	if len(os.Args) > 0 && os.Args[0] == chrootExecCommand {
 		bypassRelay()
 	}
+	logrus.SetFormatter(oneLine{})
 	return reexec.Init()
 }
 
@@ -62,7 +64,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if err := prepareRoot(root); err != nil {
 		return nil, err
 	}
-	store, err := openStore(root)
+	store, err := openStore(root, opts.warn())
 	if err != nil {
 		return nil, err
 	}

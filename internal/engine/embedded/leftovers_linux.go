@@ -94,7 +94,7 @@ func RemoveLeftovers(opts Options) ([]string, error) {
 	if len(ended) == 0 || os.Geteuid() != 0 {
 		return nil, nil
 	}
-	store, err := openStore(root)
+	store, err := openStore(root, opts.warn())
 	if err != nil {
 		return nil, err
 	}

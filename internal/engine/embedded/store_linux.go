@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 
 	"github.com/containers/image/v5/types"
 	"github.com/containers/storage"
@@ -101,13 +104,18 @@ func writeIfChanged(path, content string) error {
 
 // openStore opens the containers/storage store under root. The graph
 // driver is the one the store already uses, else the first that works
-// here: overlay, else vfs.
-func openStore(root string) (storage.Store, error) {
+// here: overlay, else vfs. Opening it repairs what a process killed while
+// writing to it left: containers/storage marks a layer incomplete before
+// it writes it, and removes such layers when the store is opened; warn
+// gets a line for each, as for every warning of the store and buildah.
+func openStore(root string, warn io.Writer) (storage.Store, error) {
 	// containers/storage tells at info level which driver it picked:
 	// noise on dockyard's stderr.
 	if logrus.GetLevel() == logrus.InfoLevel {
 		logrus.SetLevel(logrus.WarnLevel)
 	}
+	logrus.SetOutput(warn)
+	logrus.SetFormatter(oneLine{})
 	s, err := storage.GetStore(storage.StoreOptions{
 		GraphRoot: filepath.Join(root, graphDir),
 		RunRoot:   filepath.Join(root, runDir),
@@ -115,7 +123,29 @@ func openStore(root string) (storage.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening the image store in %s: %w", root, err)
 	}
+	// The store reads its layers, and removes incomplete ones, when first
+	// asked about them: now, before anything else.
+	if _, err := s.Layers(); err != nil {
+		s.Shutdown(false)
+		return nil, fmt.Errorf("reading the image store in %s: %w", root, err)
+	}
 	return s, nil
+}
+
+// incompleteLayer is how containers/storage says that it removes a layer
+// marked incomplete.
+var incompleteLayer = regexp.MustCompile(`^Found incomplete layer "([0-9a-f]+)", deleting it$`)
+
+// oneLine formats what the libraries log as dockyard's warnings: one line,
+// "warning: ..." (or "error: ..."), without logrus's time and fields.
+type oneLine struct{}
+
+func (oneLine) Format(e *logrus.Entry) ([]byte, error) {
+	msg := e.Message
+	if m := incompleteLayer.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("the embedded engine's store held layer %.12s, left incomplete by a build killed while writing it; removed it", m[1])
+	}
+	return []byte(e.Level.String() + ": " + strings.ReplaceAll(msg, "\n", " ") + "\n"), nil
 }
 
 // systemContext is how the store's images reach registries.

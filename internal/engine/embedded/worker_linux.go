@@ -7,8 +7,10 @@ import (
 	"io"
 	"maps"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/containers/buildah/define"
@@ -44,14 +46,23 @@ type job struct {
 type outcome struct {
 	ID    string `json:"id,omitempty"`
 	Error string `json:"error,omitempty"`
+	// Left are the processes of the build still alive when the worker
+	// gave up killing them.
+	Left []int `json:"left,omitempty"`
 }
+
+// cancelSignal is what the engine sends a worker to cancel its build.
+const cancelSignal = syscall.SIGINT
 
 // workerMain builds one image. The worker is a child subreaper: processes
 // that RUN steps leave behind become its children, and it kills them all
 // before it exits, as a container's end does. It also dies with the
-// engine: when its stdin closes, it kills them and exits.
+// engine: when its stdin closes, it kills them and exits. On cancelSignal
+// it cancels the build (see cancelOnSignal) and exits once buildah has
+// returned.
 func workerMain() {
 	endWithEngine()
+	ctx := cancelOnSignal()
 	unix.CloseOnExec(3) // RUN steps must not hold the result pipe
 	result := os.NewFile(3, "result")
 	var j job
@@ -68,16 +79,39 @@ func workerMain() {
 	if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 		fmt.Fprintf(os.Stderr, "warning: processes left by RUN steps may survive the build: %v\n", err)
 	}
-	logrus.SetOutput(os.Stderr)
 	logrus.SetLevel(logrus.WarnLevel)
-	id, err := runJob(j)
-	killDescendants(os.Getpid(), time.Now().Add(engine.StopTimeout))
+	id, err := runJob(ctx, j)
+	left := killDescendants(os.Getpid(), time.Now().Add(engine.StopTimeout))
 	if err != nil {
-		report(result, outcome{Error: err.Error()})
+		report(result, outcome{Error: err.Error(), Left: left})
 		os.Exit(1)
 	}
-	report(result, outcome{ID: id})
+	report(result, outcome{ID: id, Left: left})
 	os.Exit(0)
+}
+
+// cancelOnSignal returns a context that cancelSignal cancels. From then on
+// the worker kills every process under it, again and again until it exits:
+// RUN steps end, and so does a step that would start; buildah, in the
+// worker's own process, is never stopped in the middle of writing to the
+// store. A commit in flight finishes, or fails (when a helper process it
+// runs is killed) and is rolled back by containers/storage; buildah then
+// removes the build's working containers itself.
+func cancelOnSignal() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, cancelSignal)
+	go func() {
+		<-sig
+		cancel()
+		for {
+			for _, p := range descendants(os.Getpid()) {
+				syscall.Kill(p, syscall.SIGKILL)
+			}
+			time.Sleep(killPoll)
+		}
+	}()
+	return ctx
 }
 
 func report(w io.Writer, o outcome) {
@@ -87,8 +121,8 @@ func report(w io.Writer, o outcome) {
 }
 
 // runJob builds the image and returns its ID.
-func runJob(j job) (string, error) {
-	store, err := openStore(j.Root)
+func runJob(ctx context.Context, j job) (string, error) {
+	store, err := openStore(j.Root, os.Stderr)
 	if err != nil {
 		return "", err
 	}
@@ -99,11 +133,11 @@ func runJob(j job) (string, error) {
 	}
 	if j.Request.Pull {
 		// buildOptions checked the platform.
-		if err := pullBases(context.Background(), store, opts.SystemContext, j.Request); err != nil {
+		if err := pullBases(ctx, store, opts.SystemContext, j.Request); err != nil {
 			return "", err
 		}
 	}
-	id, _, err := imagebuildah.BuildDockerfiles(context.Background(), store, opts, j.Request.Dockerfile)
+	id, _, err := imagebuildah.BuildDockerfiles(ctx, store, opts, j.Request.Dockerfile)
 	return id, err
 }
 
