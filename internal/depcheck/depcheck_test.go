@@ -20,14 +20,15 @@ const module = "github.com/dockyard-build/dockyard/"
 // through others, only packages of lower levels. A new package must be
 // placed here, or the test fails.
 var layers = map[string]int{
-	"graph": 0, "sched": 0, "report": 0, "progress": 0, "workspace": 0, "testenv": 0,
-	"dockerfile": 0, "aside": 0, "publish/archive": 0, "engine": 0,
-	"config": 1, "inputs": 1,
-	"project": 2, "state": 2, "publish": 2,
-	"engine/docker": 2, "engine/embedded": 2, "engine/buildkit": 2, "engine/enginetest": 2,
-	"plan":  3,
-	"build": 4,
-	"cli":   5,
+	"layout": 0,
+	"graph":  1, "sched": 1, "report": 1, "progress": 1, "workspace": 1, "testenv": 1,
+	"dockerfile": 1, "aside": 1, "publish/archive": 1, "engine": 1,
+	"config": 2, "inputs": 2,
+	"project": 3, "state": 3, "publish": 3,
+	"engine/docker": 3, "engine/embedded": 3, "engine/buildkit": 3, "engine/enginetest": 3,
+	"plan":  4,
+	"build": 5,
+	"cli":   6,
 }
 
 // thirdParty limits who may import some third-party code: an import path

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/moby/patternmatcher"
+
+	"github.com/dockyard-build/dockyard/internal/layout"
 )
 
 // found is a path a walk kept, with its lstat.
@@ -21,7 +23,7 @@ type found struct {
 
 // skipped reports whether a name is left out of every walk: git's folder
 // and dockyard's own, as the workspace leaves them out of its copies.
-func skipped(name string) bool { return name == ".git" || name == ".dockyard" }
+func skipped(name string) bool { return name == ".git" || name == layout.Dir }
 
 // walker lists a folder's tree, a goroutine per folder, reading at most
 // cap(slots) folders at once. Symlinks are listed, never followed.
