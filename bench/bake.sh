@@ -27,8 +27,9 @@ runs=${RUNS:-3}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-log() { printf 'bake.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+me=bake.sh
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 
 buildx=${BUILDX:-$(command -v buildx || echo /var/cache/dockyard/bin/buildx)}
 bk_host=${BUILDKIT_HOST:-unix:///run/buildkit/buildkitd.sock}
@@ -47,15 +48,6 @@ log "building dockyard and bench/gen"
 load=$(cut -d ' ' -f 1-3 /proc/loadavg)
 log "load average $load"
 
-ms() {
-	local start end
-	start=$(date +%s%N)
-	"$@" >>"$work/runs.log" 2>&1 || die "failed: $* (log: $work/runs.log)"
-	end=$(date +%s%N)
-	echo $(((end - start) / 1000000))
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { printf "%d", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-join() { local IFS=,; echo "$*" | sed 's/,/, /g'; }
 fresh() { # NAME: a new copy of the repository with image names of its own
 	"$work/gen" -images "$images" -components "$components" -seed "$seed" -hooks "$hooks" -run-work 1000 \
 		-prefix "$token-$1-" -o "$work/$1" 2>>"$work/gen.log"

@@ -48,8 +48,9 @@ target_build_ms=1000
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-log() { printf 'noop.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+me=noop.sh
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"
 
 timeout 20 docker info >/dev/null 2>&1 || die "no docker engine answers: run bash scripts/setup.sh"
 [[ -x /usr/bin/busybox ]] || die "the generated base image needs a static /usr/bin/busybox: run bash scripts/setup.sh"
@@ -81,16 +82,6 @@ log "building dockyard and bench/gen"
 (cd "$repo" && go build -o "$work/dockyard" ./cmd/dockyard && go build -o "$work/gen" ./bench/gen)
 dockyard=$work/dockyard
 
-# ms CMD...: runs CMD quietly and prints its wall time in milliseconds.
-ms() {
-	local start end
-	start=$(date +%s%N)
-	"$@" >>"$work/runs.log" 2>&1 || die "failed: $* (log: $work/runs.log, KEEP=1 keeps it)"
-	end=$(date +%s%N)
-	echo $(((end - start) / 1000000))
-}
-median() { sort -n | awk '{ v[NR] = $1 } END { printf "%d", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-join() { local IFS=,; echo "$*" | sed 's/,/, /g'; }
 
 # generate DIR IMAGES COMPONENTS: a repository whose images carry the token.
 generate() {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dockyard-build/dockyard/internal/layout"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/report"
@@ -274,4 +275,4 @@ func (t *task) runHook(ctx context.Context, phase, script, dir string, env ...st
 	})
 }
 
-func artifactDir(component string) string { return path.Join(".dockyard", "artifacts", component) }
+func artifactDir(component string) string { return path.Join(layout.Artifacts, component) }

@@ -11,6 +11,7 @@ import (
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/engine/embedded"
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/platform"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/report"
@@ -112,9 +113,9 @@ func (l *buildLoad) hook(prog *progress.Progress, rep *report.Report) func(conte
 func (l *buildLoad) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
 	hook := l.hook(prog, rep)
 	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
-		native := normalize(runtime.GOOS + "/" + runtime.GOARCH)
+		native := platform.Normalize(runtime.GOOS + "/" + runtime.GOARCH)
 		for _, p := range platforms {
-			if normalize(p.Platform) == native {
+			if platform.Normalize(p.Platform) == native {
 				return hook(ctx, im, engine.Result{ID: p.ID})
 			}
 		}

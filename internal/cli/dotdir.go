@@ -9,14 +9,14 @@ import (
 
 	"github.com/dockyard-build/dockyard/internal/aside"
 	"github.com/dockyard-build/dockyard/internal/inputs"
+	"github.com/dockyard-build/dockyard/internal/layout"
 	"github.com/dockyard-build/dockyard/internal/state"
-	"github.com/dockyard-build/dockyard/internal/workspace"
 )
 
 // dockyard's folders under the repository root.
 const (
-	dotDir = workspace.Dir
-	logDir = dotDir + "/logs"
+	dotDir = layout.Dir
+	logDir = layout.Logs
 )
 
 // checkDotDir refuses a .dockyard folder, or its logs folder, that is a

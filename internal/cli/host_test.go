@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -13,6 +14,18 @@ import (
 // hosts counts the test hosts this process made, for their names and
 // subnets.
 var hosts atomic.Int32
+
+// made lists the namespaces this process made, for removeHosts.
+var made sync.Map
+
+// removeHosts removes the namespaces of test hosts that are still there:
+// a script that failed may not have run its deferred removals.
+func removeHosts() {
+	made.Range(func(ns, _ any) bool {
+		exec.Command("ip", "netns", "del", ns.(string)).Run()
+		return true
+	})
+}
 
 // cmdHost makes a test host: a network namespace joined to this machine by
 // a veth pair, so that a daemon started in it (ip netns exec) is reached at
@@ -39,6 +52,7 @@ func cmdHost(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	run("ip", "netns", "add", ns)
+	made.Store(ns, true)
 	ts.Defer(func() { exec.Command("ip", "netns", "del", ns).Run() })
 	run("ip", "link", "add", link, "type", "veth", "peer", "name", peer)
 	ts.Defer(func() { exec.Command("ip", "link", "del", link).Run() })

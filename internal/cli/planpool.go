@@ -8,6 +8,7 @@ import (
 
 	"github.com/dockyard-build/dockyard/internal/engine/buildkit"
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/platform"
 )
 
 // defaultPlatform is how the pool names the platform of an image that
@@ -34,7 +35,7 @@ func (g *globals) planPool(ctx context.Context, pl *plan.Plan) {
 				state = fmt.Sprintf("answers; builds %s, %d at once", strings.Join(list, ", "), bw.MaxBuilds)
 				pw.Answers = true
 				for _, p := range list {
-					pw.Platforms = append(pw.Platforms, normalize(p))
+					pw.Platforms = append(pw.Platforms, platform.Normalize(p))
 				}
 			}
 		}
@@ -69,12 +70,12 @@ func platformsOr(platforms []string) []string {
 	return platforms
 }
 
-// takers are the workers that answer and build platform, in the order
-// the pool prefers them when their loads are equal.
-func takers(workers []plan.Worker, platform string) []string {
+// takers are the workers that answer and build plat, in the order the
+// pool prefers them when their loads are equal.
+func takers(workers []plan.Worker, plat string) []string {
 	var out []string
 	for _, w := range workers {
-		if w.Answers && (platform == defaultPlatform || slices.Contains(w.Platforms, normalize(platform))) {
+		if w.Answers && (plat == defaultPlatform || slices.Contains(w.Platforms, platform.Normalize(plat))) {
 			out = append(out, w.Address)
 		}
 	}

@@ -10,10 +10,9 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/containerd/platforms"
-
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/platform"
 )
 
 // binfmtDir is where the kernel lists the handlers of foreign binaries.
@@ -55,7 +54,7 @@ func checkPlatforms(ctx context.Context, eng engine.Engine, pl *plan.Plan) error
 	var errs []error
 	for _, im := range pl.Images {
 		for _, p := range im.Platforms {
-			if !slices.Contains(can, normalize(p)) {
+			if !slices.Contains(can, platform.Normalize(p)) {
 				errs = append(errs, fmt.Errorf("image %s: the %s engine cannot build %s: %s", im.Name, eng.Name(), p, how))
 			}
 		}
@@ -69,7 +68,7 @@ func checkPlatforms(ctx context.Context, eng engine.Engine, pl *plan.Plan) error
 // hostPlatforms are the platforms this machine runs programs of: its own
 // and those of the QEMU handlers registered with binfmt_misc.
 func hostPlatforms() []string {
-	out := []string{normalize(runtime.GOOS + "/" + runtime.GOARCH)}
+	out := []string{platform.Normalize(runtime.GOOS + "/" + runtime.GOARCH)}
 	entries, _ := filepath.Glob(filepath.Join(binfmtDir, "qemu-*"))
 	for _, e := range entries {
 		data, err := os.ReadFile(e)
@@ -77,18 +76,8 @@ func hostPlatforms() []string {
 			continue
 		}
 		for _, p := range qemuPlatforms[filepath.Base(e)] {
-			out = append(out, normalize(p))
+			out = append(out, platform.Normalize(p))
 		}
 	}
 	return out
-}
-
-// normalize writes a platform as containerd does, so that linux/arm64 and
-// linux/arm64/v8 compare equal.
-func normalize(p string) string {
-	spec, err := platforms.Parse(p)
-	if err != nil {
-		return p
-	}
-	return platforms.Format(platforms.Normalize(spec))
 }

@@ -40,6 +40,7 @@ func TestMain(m *testing.M) {
 // too, those named embedded_* root for the embedded engine: they skip
 // without, and fail in CI.
 func TestScripts(t *testing.T) {
+	t.Cleanup(removeHosts)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dockyard-build/dockyard/internal/platform"
 )
 
 // FileName is the name of the project file at the repository root.
@@ -161,9 +163,8 @@ var Engines = []string{"auto", "docker", "embedded", "buildkit"}
 var Caches = []string{"local", "registry", "off"}
 
 var (
-	nameRE     = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*$`)
-	platformRE = regexp.MustCompile(`^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$`)
-	tagRE      = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	nameRE = regexp.MustCompile(`^[a-z0-9]+([._-][a-z0-9]+)*$`)
+	tagRE  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 )
 
 // Default returns the configuration of a project without dockyard.yaml.
@@ -351,8 +352,8 @@ func (c *Config) validate(root string, top *yaml.Node) error {
 // checkPlatforms reports every platform that is not os/arch[/variant].
 func checkPlatforms(platforms []string, file string, line int, ps *problems) {
 	for _, p := range platforms {
-		if !platformRE.MatchString(p) {
-			ps.add(file, line, "platform %q is not os/arch[/variant] (e.g. linux/arm64)", p)
+		if _, err := platform.Parse(p); err != nil {
+			ps.add(file, line, "%v", err)
 		}
 	}
 }

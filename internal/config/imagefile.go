@@ -67,29 +67,16 @@ const copiedDir = "copied_file"
 // 0.5's copy: entries land in <dir>/copied_file. None, pai 0.5's word
 // for nothing, is no prerequisite and no template.
 func LoadImageFile(file, name, dir, base string) (*ImageFile, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", name, err)
+	doc, err := readYAML(file, name)
+	if err != nil || doc == nil {
+		return &ImageFile{}, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlProblem(name, err)
-	}
-	if len(doc.Content) == 0 {
-		return &ImageFile{}, nil
-	}
-	return decodeImageFile(doc.Content[0], name, dir, base)
+	return decodeImageFile(doc, name, dir, base)
 }
 
-// ServiceFileName is pai 0.5's list of images and services, beside src:
-// its imagelist held each image's image.yaml, and only the images it
-// lists were built.
-const ServiceFileName = "service.yaml"
-
-// LoadServiceImages reads the imagelist of pai 0.5's service.yaml,
-// file: each entry is an image's image.yaml, whose folder is
-// <src>/<image>. It returns nil when the file has no imagelist.
-func LoadServiceImages(file, name, src, base string) (map[string]*ImageFile, error) {
+// readYAML reads the YAML document of file (called name in messages); nil
+// when the file is empty.
+func readYAML(file, name string) (*yaml.Node, error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
@@ -101,7 +88,23 @@ func LoadServiceImages(file, name, src, base string) (map[string]*ImageFile, err
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}
-	list := mappingValue(doc.Content[0], "imagelist")
+	return doc.Content[0], nil
+}
+
+// ServiceFileName is pai 0.5's list of images and services, beside src:
+// its imagelist held each image's image.yaml, and only the images it
+// lists were built.
+const ServiceFileName = "service.yaml"
+
+// LoadServiceImages reads the imagelist of pai 0.5's service.yaml,
+// file: each entry is an image's image.yaml, whose folder is
+// <src>/<image>. It returns nil when the file has no imagelist.
+func LoadServiceImages(file, name, src, base string) (map[string]*ImageFile, error) {
+	doc, err := readYAML(file, name)
+	if err != nil || doc == nil {
+		return nil, err
+	}
+	list := mappingValue(doc, "imagelist")
 	if list == nil || list.Kind != yaml.MappingNode {
 		return nil, nil
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/dockyard-build/dockyard/internal/aside"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -68,28 +69,13 @@ func readInRoot(root, rel string) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("cannot be read: %w", err)
 	case !fi.Mode().IsRegular():
-		return nil, fmt.Errorf("is not a file (%s); make it a file of patterns, or remove it", fileKind(fi.Mode()))
+		return nil, fmt.Errorf("is not a file (%s); make it a file of patterns, or remove it", aside.Kind(fi.Mode()))
 	}
 	data, err := r.ReadFile(name)
 	if err != nil {
 		return nil, fmt.Errorf("cannot be read: %w", err)
 	}
 	return data, nil
-}
-
-// fileKind names the type of a file that is not a regular one.
-func fileKind(m fs.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a folder"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return m.Type().String()
 }
 
 // badPattern finds the first line of a .dockerignore whose pattern the

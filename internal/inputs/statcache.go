@@ -12,10 +12,11 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/aside"
+	"github.com/dockyard-build/dockyard/internal/layout"
 )
 
 // StatCacheFile is where the stat cache lives, relative to the root.
-const StatCacheFile = ".dockyard/statcache"
+const StatCacheFile = layout.StatCache
 
 const (
 	statCacheVersion = 1

@@ -16,12 +16,13 @@ import (
 	"github.com/nikolalohinski/gonja/v2/loaders"
 
 	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/layout"
 )
 
 // RenderedDir is where image folders' templates are rendered: in
-// dockyard's own folder (workspace.Dir, which project may not import: it
-// runs hooks), so that no file of the user's is ever written over.
-const RenderedDir = ".dockyard/rendered"
+// dockyard's own folder, so that no file of the user's is ever written
+// over.
+const RenderedDir = layout.Rendered
 
 // renderTemplates renders each file of an image folder's template-list,
 // <name>.template in the folder, with the values of pai's cluster

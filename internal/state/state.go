@@ -22,10 +22,11 @@ import (
 	"go.etcd.io/bbolt"
 
 	"github.com/dockyard-build/dockyard/internal/inputs"
+	"github.com/dockyard-build/dockyard/internal/layout"
 )
 
 // File is the database, relative to the repository root.
-const File = ".dockyard/state.db"
+const File = layout.State
 
 // lockWait is how long a transaction waits for another process's.
 const lockWait = 30 * time.Second

@@ -22,17 +22,16 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-)
 
-// Dir is dockyard's own folder under the repository root.
-const Dir = ".dockyard"
+	"github.com/dockyard-build/dockyard/internal/layout"
+)
 
 // Files and folders dockyard owns under the repository root.
 const (
-	stateDir    = Dir
-	lockFile    = ".dockyard/lock"
-	journalFile = ".dockyard/journal"
-	tmpDir      = ".dockyard/tmp"
+	stateDir    = layout.Dir
+	lockFile    = layout.Lock
+	journalFile = layout.Journal
+	tmpDir      = layout.Tmp
 )
 
 // Workspace is a locked repository. Its methods are safe for concurrent use,

@@ -31,6 +31,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/platform"
 )
 
 // DefaultAddress is where buildkitd listens unless told otherwise.
@@ -135,7 +136,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		}
 		offers := make([]string, len(w.Platforms))
 		for i, p := range w.Platforms {
-			offers[i] = normalizePlatform(p)
+			offers[i] = platform.Normalize(p)
 		}
 		workers = append(workers, &worker{addr: w.Address, d: d, offers: offers, max: max(w.MaxBuilds, 1)})
 	}

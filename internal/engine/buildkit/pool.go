@@ -15,6 +15,7 @@ import (
 	"github.com/moby/buildkit/client/llb"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/platform"
 )
 
 // Retrying a worker that does not answer: the first wait, doubled after
@@ -163,12 +164,12 @@ func (p *pool) platforms() []string {
 	return out
 }
 
-// acquire takes a build slot of a worker that builds platform ("" for
+// acquire takes a build slot of a worker that builds plat ("" for
 // any), waiting while every such worker is full.
-func (p *pool) acquire(ctx context.Context, platform string) (*worker, error) {
-	want := platform
-	if platform != "" {
-		want = normalizePlatform(platform)
+func (p *pool) acquire(ctx context.Context, plat string) (*worker, error) {
+	want := plat
+	if plat != "" {
+		want = platform.Normalize(plat)
 	}
 	for {
 		p.reprobe(ctx)
@@ -189,7 +190,7 @@ func (p *pool) acquire(ctx context.Context, platform string) (*worker, error) {
 		p.mu.Unlock()
 		p.unlockShared(others)
 		if !can {
-			return nil, fmt.Errorf("%w: no worker that answers builds %s", engine.ErrUnavailable, cmp.Or(platform, "this image"))
+			return nil, fmt.Errorf("%w: no worker that answers builds %s", engine.ErrUnavailable, cmp.Or(plat, "this image"))
 		}
 		timer := time.NewTimer(wait)
 		select {

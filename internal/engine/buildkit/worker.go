@@ -118,12 +118,3 @@ func listPlatforms(ctx context.Context, w *worker) ([]string, error) {
 	}
 	return out, nil
 }
-
-// normalizePlatform writes a platform as containerd does.
-func normalizePlatform(s string) string {
-	pl, err := platforms.Parse(s)
-	if err != nil {
-		return s
-	}
-	return platforms.Format(platforms.Normalize(pl))
-}

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/moby/moby/api/types/build"
 	"github.com/moby/moby/client"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/platform"
 )
 
 // Build builds req's image and returns its ID and size. The engine's
@@ -122,24 +122,11 @@ func buildOptions(req engine.Request) (client.ImageBuildOptions, error) {
 		opts.BuildArgs[k] = &v
 	}
 	if req.Platform != "" {
-		p, err := parsePlatform(req.Platform)
+		p, err := platform.Parse(req.Platform)
 		if err != nil {
 			return opts, err
 		}
 		opts.Platforms = []ocispec.Platform{p}
 	}
 	return opts, nil
-}
-
-// parsePlatform parses os/arch[/variant].
-func parsePlatform(s string) (ocispec.Platform, error) {
-	parts := strings.Split(s, "/")
-	if len(parts) < 2 || len(parts) > 3 || parts[0] == "" || parts[1] == "" {
-		return ocispec.Platform{}, fmt.Errorf("platform %q is not os/arch[/variant]", s)
-	}
-	p := ocispec.Platform{OS: parts[0], Architecture: parts[1]}
-	if len(parts) == 3 {
-		p.Variant = parts[2]
-	}
-	return p, nil
 }

@@ -15,6 +15,7 @@ import (
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/platform"
 )
 
 // pulls remembers the bases pulled in this run, so that images sharing a
@@ -63,10 +64,10 @@ func (p *pulls) get(key string) *pull {
 // pullBase pulls one base, with the credentials of its registry; the
 // engine's last word on it ("Status: Downloaded newer image for ...") goes
 // to logs.
-func (e *Engine) pullBase(ctx context.Context, ref, platform string, creds map[string]registry.AuthConfig, logs io.Writer) error {
+func (e *Engine) pullBase(ctx context.Context, ref, plat string, creds map[string]registry.AuthConfig, logs io.Writer) error {
 	opts := client.ImagePullOptions{}
-	if platform != "" {
-		p, err := parsePlatform(platform)
+	if plat != "" {
+		p, err := platform.Parse(plat)
 		if err != nil {
 			return err
 		}
