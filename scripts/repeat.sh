@@ -18,7 +18,7 @@ dir=${REPEAT_DIR:-$(mktemp -d /tmp/dockyard-repeat.XXXXXX)}
 mkdir -p "$dir"
 log "$n runs; their output goes to $dir"
 
-declare -A failed_in # test or package -> the runs it failed in
+declare -A failed_in=() # test or package -> the runs it failed in
 durations=()
 bad_runs=0
 for i in $(seq "$n"); do
