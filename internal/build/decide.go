@@ -131,15 +131,11 @@ func (inc *Incremental) predictHooks(ctx context.Context, pl *plan.Plan, preds m
 	return nil
 }
 
-// listAbove is how many images make listing the engine's images cheaper
-// than asking for each (a variable for tests).
-var listAbove = 32
-
-// list starts listing dockyard's images in the engine (see listed), while
-// the keys are taken, when there are many images to look for; it returns a
-// function that waits for the list.
+// list starts listing this checkout's images in the engine (see listed)
+// while the keys are taken, when some recorded image must be looked for;
+// it returns a function that waits for the list.
 func (inc *Incremental) list(ctx context.Context, images int) func() {
-	if images <= listAbove {
+	if images == 0 {
 		return func() {}
 	}
 	done := make(chan struct{})

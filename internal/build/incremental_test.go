@@ -199,8 +199,6 @@ func TestIncremental(t *testing.T) { testIncremental(t, newFixture(t)) }
 // TestIncrementalListing has plan list the engine's images instead of
 // inspecting them one by one.
 func TestIncrementalListing(t *testing.T) {
-	defer func(n int) { listAbove = n }(listAbove)
-	listAbove = 0
 	f := newFixture(t)
 	f.planEngine = listingEngine{f.eng}
 	testIncremental(t, f)

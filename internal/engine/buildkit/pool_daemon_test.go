@@ -1,7 +1,6 @@
 package buildkit
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -15,26 +14,9 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/enginetest"
 	"github.com/dockyard-build/dockyard/internal/testenv"
 )
-
-// syncBuffer is a build's logs, read while the build writes them.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // poolEngine opens an engine on the daemons with an image layout at root.
 func poolEngine(t *testing.T, root string, ds ...Worker) *Engine {
@@ -101,7 +83,7 @@ func TestPoolSpreadsOverTheLeastLoaded(t *testing.T) {
 	a.MaxBuilds, b.MaxBuilds = 2, 2
 	e := poolEngine(t, t.TempDir(), a.Worker, b.Worker)
 	var wg sync.WaitGroup
-	logs := make([]syncBuffer, 4)
+	logs := make([]enginetest.SyncBuffer, 4)
 	for i := range logs {
 		req := busyboxRequest(t, fmt.Sprintf("spread-%d", i), fmt.Sprintf("FROM scratch\nCOPY busybox /busybox\nRUN [\"/busybox\", \"sh\", \"-c\", \"sleep 2; echo %d > /n\"]\n", i))
 		wg.Go(func() {
@@ -129,7 +111,7 @@ func TestPoolMovesTheBuildsOfALostWorker(t *testing.T) {
 	a, b := startDaemon(t, c), startDaemon(t, c)
 	e := poolEngine(t, t.TempDir(), a.Worker, b.Worker)
 	req := busyboxRequest(t, "moved", "FROM scratch\nCOPY busybox /busybox\nRUN [\"/busybox\", \"sh\", \"-c\", \"echo started; sleep 6\"]\n")
-	var logs syncBuffer
+	var logs enginetest.SyncBuffer
 	go func() {
 		for !strings.Contains(logs.String(), "started") {
 			time.Sleep(100 * time.Millisecond)
@@ -157,7 +139,7 @@ func TestPoolDoesNotRetryAFailingStep(t *testing.T) {
 	a, b := startDaemon(t, c), startDaemon(t, c)
 	e := poolEngine(t, t.TempDir(), a.Worker, b.Worker)
 	req := busyboxRequest(t, "fails", "FROM scratch\nCOPY busybox /busybox\nRUN [\"/busybox\", \"false\"]\n")
-	var logs syncBuffer
+	var logs enginetest.SyncBuffer
 	_, err := e.Build(t.Context(), req, &logs)
 	if _, ok := errors.AsType[*engine.StepError](err); !ok {
 		t.Fatalf("a failing RUN: %v, want a step error", err)
@@ -177,7 +159,7 @@ func TestPoolPlatformsAndParentsAcrossWorkers(t *testing.T) {
 	arm := busyboxRequest(t, "arm", "FROM scratch\nCOPY Dockerfile /\n")
 	arm.Platform = "linux/arm64"
 	for range 2 {
-		var logs syncBuffer
+		var logs enginetest.SyncBuffer
 		if _, err := both.Build(t.Context(), arm, &logs); err != nil {
 			t.Fatal(err)
 		}
@@ -186,7 +168,7 @@ func TestPoolPlatformsAndParentsAcrossWorkers(t *testing.T) {
 		}
 	}
 	arm.Platform = "linux/s390x"
-	if _, err := both.Build(t.Context(), arm, &syncBuffer{}); err == nil || !strings.Contains(err.Error(), "no worker that answers builds linux/s390x") {
+	if _, err := both.Build(t.Context(), arm, &enginetest.SyncBuffer{}); err == nil || !strings.Contains(err.Error(), "no worker that answers builds linux/s390x") {
 		t.Errorf("a platform no worker builds: %v", err)
 	}
 
@@ -194,7 +176,7 @@ func TestPoolPlatformsAndParentsAcrossWorkers(t *testing.T) {
 	// parent travels from the layout through b's session.
 	onA, onB := poolEngine(t, root, a.Worker), poolEngine(t, root, b.Worker)
 	parent := busyboxRequest(t, "parent", "FROM scratch\nCOPY busybox /busybox\nRUN [\"/busybox\", \"sh\", \"-c\", \"echo from-a > /parent.txt\"]\n")
-	res, err := onA.Build(t.Context(), parent, &syncBuffer{})
+	res, err := onA.Build(t.Context(), parent, &enginetest.SyncBuffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +186,7 @@ func TestPoolPlatformsAndParentsAcrossWorkers(t *testing.T) {
 	}
 	defer release()
 	child := busyboxRequest(t, "child", "FROM "+pin+"\nRUN [\"/busybox\", \"grep\", \"from-a\", \"/parent.txt\"]\n")
-	var logs syncBuffer
+	var logs enginetest.SyncBuffer
 	if _, err := onB.Build(t.Context(), child, &logs); err != nil {
 		t.Fatalf("child on %s: %v\n%s", b.Address, err, logs.String())
 	}
@@ -231,7 +213,7 @@ func TestPoolMovesTheBuildsOfACutOffWorker(t *testing.T) {
 		}
 	})
 	req := busyboxRequest(t, "cut", "FROM scratch\nCOPY busybox /busybox\nRUN [\"/busybox\", \"sh\", \"-c\", \"echo started; sleep 4\"]\n")
-	var logs syncBuffer
+	var logs enginetest.SyncBuffer
 	go func() {
 		for !strings.Contains(logs.String(), "started") {
 			time.Sleep(100 * time.Millisecond)

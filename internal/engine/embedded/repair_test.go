@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -196,12 +195,12 @@ func TestCancelNeverTearsACommit(t *testing.T) {
 	req := engine.Request{Image: "commit-cancel", ContextDir: dir, Dockerfile: filepath.Join(dir, "Dockerfile"), Tags: []string{"commit-cancel"}, NoCache: true}
 	// The store, when this process next reads it, would remove a torn
 	// layer and say so here.
-	warnings := &syncBuffer{}
+	warnings := &enginetest.SyncBuffer{}
 	logrus.SetOutput(warnings)
 	t.Cleanup(func() { logrus.SetOutput(os.Stderr) })
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	logs := &syncBuffer{}
+	logs := &enginetest.SyncBuffer{}
 	done := make(chan error, 1)
 	go func() {
 		_, err := e.Build(ctx, req, logs)
@@ -232,22 +231,4 @@ func TestCancelNeverTearsACommit(t *testing.T) {
 	req.Dockerfile = filepath.Join(dir, "again.dockerfile")
 	enginetest.WriteFiles(t, dir, map[string]string{"again.dockerfile": "FROM commit-cancel-base\nRUN echo again >/again\n"})
 	mustBuild(t, e, req)
-}
-
-// syncBuffer is a log that a build writes while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
