@@ -44,6 +44,9 @@ func (g *globals) loadProject(s selectOptions) (*project.Project, error) {
 	if err := g.prepareDotDir(p.Root); err != nil {
 		return nil, err
 	}
+	if err := p.SaveParses(); err != nil {
+		g.notef("warning: %v; the next run parses its Dockerfiles again", err)
+	}
 	return p, nil
 }
 

@@ -26,15 +26,15 @@ type File struct {
 	// Args are the global ARG defaults (ARG before the first FROM) as
 	// declared, unexpanded; an ARG without a default maps to "". Never nil.
 	Args map[string]string
-	// stageArgs are the names of the ARGs declared inside stages.
-	stageArgs map[string]bool
+	// StageArgs are the names of the ARGs declared inside stages.
+	StageArgs map[string]bool
 }
 
 // Declares reports whether the Dockerfile declares the build arg name, before
 // the first FROM or in any stage, so that passing it has an effect.
 func (f *File) Declares(name string) bool {
 	_, global := f.Args[name]
-	return global || f.stageArgs[name]
+	return global || f.StageArgs[name]
 }
 
 // Stage is one FROM and what it copies from elsewhere.
@@ -109,12 +109,12 @@ func Parse(name string, data []byte, args map[string]string, target string) (*Fi
 	if err != nil {
 		return nil, locate(name, err)
 	}
-	f := &File{Args: declared, stageArgs: map[string]bool{}}
+	f := &File{Args: declared, StageArgs: map[string]bool{}}
 	for i, st := range stages {
 		for _, cmd := range st.Commands {
 			if a, ok := cmd.(*instructions.ArgCommand); ok {
 				for _, kv := range a.Args {
-					f.stageArgs[kv.Key] = true
+					f.StageArgs[kv.Key] = true
 				}
 			}
 		}

@@ -65,7 +65,7 @@ func TestParse(t *testing.T) {
 	}, {
 		name: "ARG inside a stage is not global",
 		src:  "FROM alpine\nARG TAG=1\nFROM app:${TAG:-latest}\n",
-		want: &File{Stages: []Stage{{Base: "alpine", Line: 1}, {Index: 1, Base: "app:latest", Line: 3}}},
+		want: &File{Stages: []Stage{{Base: "alpine", Line: 1}, {Index: 1, Base: "app:latest", Line: 3}}, StageArgs: map[string]bool{"TAG": true}},
 	}, {
 		name: "named stages referencing each other",
 		src: `FROM golang:1.22 AS Build
@@ -146,7 +146,7 @@ FROM --platform=${PLAT} c
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreUnexported(File{}), cmpopts.IgnoreFields(Stage{}, "BaseRaw", "EndLine"), cmpopts.IgnoreFields(Ref{}, "EndLine")); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(Stage{}, "BaseRaw", "EndLine"), cmpopts.IgnoreFields(Ref{}, "EndLine")); diff != "" {
 				t.Errorf("Parse mismatch (-want +got):\n%s", diff)
 			}
 		})

@@ -53,12 +53,18 @@ func (s *Scanner) checkIgnoreFile(rel string) error {
 
 // readInRoot reads the file at rel, never following a symlink out of root.
 func readInRoot(root, rel string) ([]byte, error) {
+	name := filepath.FromSlash(rel)
+	// Most ignore files do not exist: when nothing is at the path, even
+	// through a symlink, nothing can be read outside the root either, and
+	// the root need not be opened folder by folder.
+	if _, err := os.Lstat(filepath.Join(root, name)); errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
 	r, err := os.OpenRoot(root)
 	if err != nil {
 		return nil, fmt.Errorf("cannot be read: %w", err)
 	}
 	defer r.Close()
-	name := filepath.FromSlash(rel)
 	fi, err := r.Stat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

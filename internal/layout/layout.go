@@ -17,9 +17,11 @@ const (
 	Tmp = Dir + "/tmp"
 	// Logs holds each task's log and the crash logs.
 	Logs = Dir + "/logs"
-	// State is the state database; StatCache the stat cache of inputs.
-	State     = Dir + "/state.db"
-	StatCache = Dir + "/statcache"
+	// State is the state database; StatCache the stat cache of inputs;
+	// ParseCache the parsed Dockerfiles.
+	State      = Dir + "/state.db"
+	StatCache  = Dir + "/statcache"
+	ParseCache = Dir + "/parsecache"
 	// Artifacts keeps each component's generated files, by component.
 	Artifacts = Dir + "/artifacts"
 	// Rendered holds pai 1's rendered templates, by image.

@@ -112,6 +112,7 @@ type Project struct {
 	// by image, and serviceFile its path; nil without one.
 	serviceImages map[string]*config.ImageFile
 	serviceFile   string
+	parses        *parseCache
 }
 
 // VariantImage is a Dockerfile of a variant that was not selected.
@@ -173,6 +174,7 @@ func Load(root string, cfg *config.Config, variant string) (*Project, error) {
 		return nil, err
 	}
 	sort.Slice(p.Images, func(i, j int) bool { return p.Images[i].Name < p.Images[j].Name })
+	p.parses = openParseCache(abs)
 	if err := p.resolve(); err != nil {
 		return nil, err
 	}
@@ -238,6 +240,11 @@ func (p *Project) Exists(rel string) bool {
 	_, err := os.Stat(p.Abs(rel))
 	return err == nil
 }
+
+// SaveParses remembers the parsed Dockerfiles in .dockyard for the next
+// run, when they changed. The caller has checked that .dockyard is a
+// folder of the repository.
+func (p *Project) SaveParses() error { return p.parses.save() }
 
 // Abs returns the absolute path of a root-relative slash path.
 func (p *Project) Abs(rel string) string {

@@ -62,7 +62,7 @@ func (p *Project) parse(im *Image) (*dockerfile.File, error) {
 	for k, v := range im.Args {
 		args[k] = v
 	}
-	f, err := dockerfile.Parse(im.Dockerfile, data, args, im.Target)
+	f, err := p.parses.parse(im.Dockerfile, data, args, im.Target)
 	if err != nil {
 		return nil, err
 	}
