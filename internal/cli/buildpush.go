@@ -8,13 +8,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/dockyard-build/dockyard/internal/report"
+	"github.com/dockyard-build/dockyard/internal/run"
 )
 
 // buildPush is build --push: each image is pushed by its own task as soon
@@ -89,8 +89,8 @@ func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(conte
 
 // indexHook is the runner's AfterIndex: it pushes a multi-platform image,
 // its platforms' images joined into one index, as hook pushes an image.
-func (b *buildPush) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
-	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
+func (b *buildPush) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []run.PlatformResult) error {
+	return func(ctx context.Context, im *plan.Image, platforms []run.PlatformResult) error {
 		return b.push(ctx, prog, rep, im, func() ([]publish.Pushed, error) {
 			var ids []string
 			for _, p := range platforms {

@@ -18,6 +18,7 @@ import (
 	"github.com/dockyard-build/dockyard/internal/engine/docker"
 	"github.com/dockyard-build/dockyard/internal/engine/embedded"
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/publish"
 )
 
 // dockerPingTimeout bounds how long auto waits for a Docker engine.
@@ -215,4 +216,15 @@ func loadDir() string {
 		return ""
 	}
 	return filepath.Join(dir, "dockyard", "buildkit-loads")
+}
+
+// shareLayerCache has the buildkit engine keep its layer cache in the
+// registry that holds the registry cache (cache: registry), so that
+// another machine reuses layers even of images whose key changed.
+func shareLayerCache(eng engine.Engine, cfg *config.Config, keys *publish.Keychain) {
+	if bk, ok := eng.(*buildkit.Engine); ok {
+		bk.SetRegistry(&buildkit.LayerCache{Repository: func(image string) string {
+			return strings.TrimSuffix(cfg.Registry.Ref(image, "x"), ":x")
+		}}, keys)
+	}
 }

@@ -26,9 +26,10 @@ var layers = map[string]int{
 	"config": 2, "inputs": 2,
 	"project": 3, "state": 3, "publish": 3, "engine/bkprogress": 2,
 	"engine/docker": 3, "engine/embedded": 3, "engine/buildkit": 3, "engine/enginetest": 3,
-	"plan":  4,
-	"build": 5,
-	"cli":   6,
+	"plan":        4,
+	"incremental": 5,
+	"run":         6,
+	"cli":         7,
 }
 
 // thirdParty limits who may import some third-party code: an import path
