@@ -45,7 +45,7 @@ func newBuildPush(p *project.Project, pl *plan.Plan, named []string, eng engine.
 	for _, im := range pl.Images {
 		skip[im.Name] = !slices.ContainsFunc(images, func(x *plan.Image) bool { return x.Name == im.Name })
 	}
-	src, err := exporter(eng)
+	src, err := publish.Exporter(eng)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(conte
 			if err != nil {
 				return nil, err
 			}
-			return b.pusher.Push(ctx, img, pushRefs(im))
+			return b.pusher.Push(ctx, img, im.PushRefs())
 		})
 	}
 }
@@ -96,7 +96,7 @@ func (b *buildPush) indexHook(prog *progress.Progress, rep *report.Report) func(
 			for _, p := range platforms {
 				ids = append(ids, p.ID)
 			}
-			return pushIndex(ctx, b.pusher, b.src, publish.Job{Image: im.Name, Refs: pushRefs(im)}, ids)
+			return b.pusher.PushPlatforms(ctx, b.src, publish.Job{Image: im.Name, Refs: im.PushRefs()}, ids)
 		})
 	}
 }

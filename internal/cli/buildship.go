@@ -13,6 +13,7 @@ import (
 	"github.com/dockyard-build/dockyard/internal/platform"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
+	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/run"
 )
@@ -44,7 +45,7 @@ func (g *globals) newBuildLoad(ctx context.Context, eng engine.Engine, to string
 	if eng.Name() == to {
 		return nil, nil
 	}
-	src, err := exporter(eng)
+	src, err := publish.Exporter(eng)
 	if err != nil {
 		return nil, err
 	}
