@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
-	"github.com/dockyard-build/dockyard/internal/engine/embedded"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/platform"
 	"github.com/dockyard-build/dockyard/internal/progress"
@@ -49,23 +48,9 @@ func (g *globals) newBuildLoad(ctx context.Context, eng engine.Engine, to string
 	if err != nil {
 		return nil, err
 	}
-	var dst loadTarget
-	if to == "docker" {
-		d, err := openDocker(ctx)
-		if err != nil {
-			return nil, &hintError{fmt.Errorf("--load: %w", err), "--load puts the images into a Docker engine: start one, load them into the embedded engine's store (--load=embedded), or leave --load out"}
-		}
-		dst = d
-	} else {
-		e, err := embedded.New(ctx, embedded.Options{Root: g.root})
-		if err != nil {
-			return nil, &hintError{fmt.Errorf("--load=embedded: %w", err), "run dockyard as root (e.g. with sudo) for the embedded engine's store, or leave --load out"}
-		}
-		var ok bool
-		if dst, ok = any(e).(loadTarget); !ok {
-			e.Close()
-			return nil, usageErrorf("--load=embedded: the embedded engine's store cannot take images on %s", runtime.GOOS)
-		}
+	dst, err := g.openLoadTarget(ctx, to)
+	if err != nil {
+		return nil, err
 	}
 	return &buildLoad{src: src, dst: dst, to: to}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -110,6 +111,28 @@ func (g *globals) openChosen(ctx context.Context, c engineChoice) (engine.Engine
 		return nil, &hintError{err, "run dockyard as root (e.g. with sudo) for the embedded engine, or start a Docker engine and use --engine docker"}
 	}
 	return e, nil
+}
+
+// openLoadTarget opens the engine build --load puts images into: the
+// Docker engine (to is "docker") or the embedded engine's store.
+func (g *globals) openLoadTarget(ctx context.Context, to string) (loadTarget, error) {
+	if to == "docker" {
+		d, err := openDocker(ctx)
+		if err != nil {
+			return nil, &hintError{fmt.Errorf("--load: %w", err), "--load puts the images into a Docker engine: start one, load them into the embedded engine's store (--load=embedded), or leave --load out"}
+		}
+		return d, nil
+	}
+	e, err := embedded.New(ctx, embedded.Options{Root: g.root})
+	if err != nil {
+		return nil, &hintError{fmt.Errorf("--load=embedded: %w", err), "run dockyard as root (e.g. with sudo) for the embedded engine's store, or leave --load out"}
+	}
+	dst, ok := any(e).(loadTarget)
+	if !ok {
+		e.Close()
+		return nil, usageErrorf("--load=embedded: the embedded engine's store cannot take images on %s", runtime.GOOS)
+	}
+	return dst, nil
 }
 
 // storeMissing reports whether the chosen engine keeps its images in a
