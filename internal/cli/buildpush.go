@@ -8,13 +8,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/dockyard-build/dockyard/internal/report"
+	"github.com/dockyard-build/dockyard/internal/run"
 )
 
 // buildPush is build --push: each image is pushed by its own task as soon
@@ -45,7 +45,7 @@ func newBuildPush(p *project.Project, pl *plan.Plan, named []string, eng engine.
 	for _, im := range pl.Images {
 		skip[im.Name] = !slices.ContainsFunc(images, func(x *plan.Image) bool { return x.Name == im.Name })
 	}
-	src, err := exporter(eng)
+	src, err := publish.Exporter(eng)
 	if err != nil {
 		return nil, err
 	}
@@ -82,21 +82,21 @@ func (b *buildPush) hook(prog *progress.Progress, rep *report.Report) func(conte
 			if err != nil {
 				return nil, err
 			}
-			return b.pusher.Push(ctx, img, pushRefs(im))
+			return b.pusher.Push(ctx, img, im.PushRefs())
 		})
 	}
 }
 
 // indexHook is the runner's AfterIndex: it pushes a multi-platform image,
 // its platforms' images joined into one index, as hook pushes an image.
-func (b *buildPush) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
-	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
+func (b *buildPush) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []run.PlatformResult) error {
+	return func(ctx context.Context, im *plan.Image, platforms []run.PlatformResult) error {
 		return b.push(ctx, prog, rep, im, func() ([]publish.Pushed, error) {
 			var ids []string
 			for _, p := range platforms {
 				ids = append(ids, p.ID)
 			}
-			return pushIndex(ctx, b.pusher, b.src, publish.Job{Image: im.Name, Refs: pushRefs(im)}, ids)
+			return b.pusher.PushPlatforms(ctx, b.src, publish.Job{Image: im.Name, Refs: im.PushRefs()}, ids)
 		})
 	}
 }

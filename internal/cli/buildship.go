@@ -7,14 +7,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dockyard-build/dockyard/internal/build"
 	"github.com/dockyard-build/dockyard/internal/engine"
-	"github.com/dockyard-build/dockyard/internal/engine/embedded"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/platform"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
+	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/dockyard-build/dockyard/internal/report"
+	"github.com/dockyard-build/dockyard/internal/run"
 )
 
 // buildLoad is build --load, as buildx's: each image an engine other than
@@ -44,27 +44,13 @@ func (g *globals) newBuildLoad(ctx context.Context, eng engine.Engine, to string
 	if eng.Name() == to {
 		return nil, nil
 	}
-	src, err := exporter(eng)
+	src, err := publish.Exporter(eng)
 	if err != nil {
 		return nil, err
 	}
-	var dst loadTarget
-	if to == "docker" {
-		d, err := openDocker(ctx)
-		if err != nil {
-			return nil, &hintError{fmt.Errorf("--load: %w", err), "--load puts the images into a Docker engine: start one, load them into the embedded engine's store (--load=embedded), or leave --load out"}
-		}
-		dst = d
-	} else {
-		e, err := embedded.New(ctx, embedded.Options{Root: g.root})
-		if err != nil {
-			return nil, &hintError{fmt.Errorf("--load=embedded: %w", err), "run dockyard as root (e.g. with sudo) for the embedded engine's store, or leave --load out"}
-		}
-		var ok bool
-		if dst, ok = any(e).(loadTarget); !ok {
-			e.Close()
-			return nil, usageErrorf("--load=embedded: the embedded engine's store cannot take images on %s", runtime.GOOS)
-		}
+	dst, err := g.openLoadTarget(ctx, to)
+	if err != nil {
+		return nil, err
 	}
 	return &buildLoad{src: src, dst: dst, to: to}, nil
 }
@@ -110,9 +96,9 @@ func (l *buildLoad) hook(prog *progress.Progress, rep *report.Report) func(conte
 // one platform's image, so of a multi-platform image the one built for
 // this machine's platform is loaded, as hook loads an image; without one,
 // the image's log says that nothing was loaded.
-func (l *buildLoad) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
+func (l *buildLoad) indexHook(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []run.PlatformResult) error {
 	hook := l.hook(prog, rep)
-	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
+	return func(ctx context.Context, im *plan.Image, platforms []run.PlatformResult) error {
 		native := platform.Normalize(runtime.GOOS + "/" + runtime.GOARCH)
 		for _, p := range platforms {
 			if platform.Normalize(p.Platform) == native {
@@ -170,8 +156,8 @@ func (sh *buildShipping) after(prog *progress.Progress, rep *report.Report) func
 // index is the runner's AfterIndex: build --load loads a multi-platform
 // image's build for this machine, then build --push pushes the image as
 // one index of its platforms' images.
-func (sh *buildShipping) index(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []build.PlatformResult) error {
-	var hooks []func(context.Context, *plan.Image, []build.PlatformResult) error
+func (sh *buildShipping) index(prog *progress.Progress, rep *report.Report) func(context.Context, *plan.Image, []run.PlatformResult) error {
+	var hooks []func(context.Context, *plan.Image, []run.PlatformResult) error
 	if sh.load != nil {
 		hooks = append(hooks, sh.load.indexHook(prog, rep))
 	}
@@ -181,7 +167,7 @@ func (sh *buildShipping) index(prog *progress.Progress, rep *report.Report) func
 	if len(hooks) == 0 {
 		return nil
 	}
-	return func(ctx context.Context, im *plan.Image, platforms []build.PlatformResult) error {
+	return func(ctx context.Context, im *plan.Image, platforms []run.PlatformResult) error {
 		for _, h := range hooks {
 			if err := h(ctx, im, platforms); err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/dockyard-build/dockyard/internal/engine/docker"
 	"github.com/dockyard-build/dockyard/internal/engine/embedded"
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/publish"
 )
 
 // dockerPingTimeout bounds how long auto waits for a Docker engine.
@@ -109,6 +111,28 @@ func (g *globals) openChosen(ctx context.Context, c engineChoice) (engine.Engine
 		return nil, &hintError{err, "run dockyard as root (e.g. with sudo) for the embedded engine, or start a Docker engine and use --engine docker"}
 	}
 	return e, nil
+}
+
+// openLoadTarget opens the engine build --load puts images into: the
+// Docker engine (to is "docker") or the embedded engine's store.
+func (g *globals) openLoadTarget(ctx context.Context, to string) (loadTarget, error) {
+	if to == "docker" {
+		d, err := openDocker(ctx)
+		if err != nil {
+			return nil, &hintError{fmt.Errorf("--load: %w", err), "--load puts the images into a Docker engine: start one, load them into the embedded engine's store (--load=embedded), or leave --load out"}
+		}
+		return d, nil
+	}
+	e, err := embedded.New(ctx, embedded.Options{Root: g.root})
+	if err != nil {
+		return nil, &hintError{fmt.Errorf("--load=embedded: %w", err), "run dockyard as root (e.g. with sudo) for the embedded engine's store, or leave --load out"}
+	}
+	dst, ok := any(e).(loadTarget)
+	if !ok {
+		e.Close()
+		return nil, usageErrorf("--load=embedded: the embedded engine's store cannot take images on %s", runtime.GOOS)
+	}
+	return dst, nil
 }
 
 // storeMissing reports whether the chosen engine keeps its images in a
@@ -215,4 +239,15 @@ func loadDir() string {
 		return ""
 	}
 	return filepath.Join(dir, "dockyard", "buildkit-loads")
+}
+
+// shareLayerCache has the buildkit engine keep its layer cache in the
+// registry that holds the registry cache (cache: registry), so that
+// another machine reuses layers even of images whose key changed.
+func shareLayerCache(eng engine.Engine, cfg *config.Config, keys *publish.Keychain) {
+	if bk, ok := eng.(*buildkit.Engine); ok {
+		bk.SetRegistry(&buildkit.LayerCache{Repository: func(image string) string {
+			return strings.TrimSuffix(cfg.Registry.Ref(image, "x"), ":x")
+		}}, keys)
+	}
 }

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -106,4 +108,43 @@ func unknownVariant(v string, known []string) error {
 		msg += " (no Dockerfile of the project has a variant)"
 	}
 	return usageErrorf("%s", msg)
+}
+
+// applyTags puts the --tag flags in place of the configuration's default
+// tags (tags:, else registry.tag; tiers and images' own tags stay), and
+// finds the git commit when a tag holds {git}.
+func applyTags(cfg *config.Config, root string, flags []string) error {
+	for _, t := range flags {
+		if err := config.CheckTag(t); err != nil {
+			return usageErrorf("--tag: %v", err)
+		}
+	}
+	cfg.Override = flags
+	if cfg.UsesTag(config.TagGit) {
+		commit, err := gitCommit(root)
+		if err != nil {
+			return usageErrorf("a tag holds %s, but the commit of %s is unknown: %v", config.TagGit, root, err)
+		}
+		cfg.Commit = commit
+	}
+	return nil
+}
+
+// gitCommit is the short sha of HEAD, with "-dirty" when tracked files
+// have changes (as git describe --dirty says; untracked files do not
+// count, so dockyard's own .dockyard/ never makes a tree dirty).
+func gitCommit(root string) (string, error) {
+	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "", errors.New("not a git work tree with a commit")
+	}
+	sha := strings.TrimSpace(string(out))
+	status, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output()
+	if err != nil {
+		return "", fmt.Errorf("git status: %w", err)
+	}
+	if len(strings.TrimSpace(string(status))) > 0 {
+		sha += "-dirty"
+	}
+	return sha, nil
 }

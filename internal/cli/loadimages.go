@@ -152,7 +152,7 @@ func loadIntoRegistry(ctx context.Context, opts *loadOptions, cfg *config.Config
 	if err != nil {
 		return 0, err
 	}
-	src := imageSet{}
+	src := publish.ImageSet{}
 	var jobs []publish.Job
 	for _, e := range entries {
 		j := publish.Job{Image: e.Refs[0]}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/spf13/cobra"
 )
@@ -75,14 +75,14 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 	if err != nil {
 		return err
 	}
-	set := imageSet{}
+	set := publish.ImageSet{}
 	var names, ids []string
 	var single []publish.Job
 	refs := 0
 	for _, j := range jobs {
 		if platformIDs := sh.platforms[j.Image]; len(platformIDs) > 0 {
 			// A multi-platform image goes as one index of its platforms.
-			pushed, err := pushIndex(ctx, pusher, src, j, platformIDs)
+			pushed, err := pusher.PushPlatforms(ctx, src, j, platformIDs)
 			for _, r := range pushed {
 				refs++
 				fmt.Fprintln(opts.stdout, r)
@@ -95,7 +95,7 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 		single = append(single, j)
 		names, ids = append(names, j.Image), append(ids, sh.ids[j.Image])
 	}
-	imgs, err := readImages(ctx, src, ids)
+	imgs, err := publish.ReadImages(ctx, src, ids)
 	if err != nil {
 		return shipError(ctx, fmt.Errorf("reading the images to push: %w", err))
 	}
@@ -114,16 +114,16 @@ func runPush(ctx context.Context, opts *pushOptions) error {
 	return nil
 }
 
-// pushIndex pushes a multi-platform image, its platforms' images joined
-// into one index, to the job's references.
-func pushIndex(ctx context.Context, pusher *publish.Pusher, src engine.Exporter, j publish.Job, ids []string) ([]publish.Pushed, error) {
-	idx, err := readIndex(ctx, src, ids)
-	if err != nil {
-		return nil, fmt.Errorf("reading the platforms of %s: %w", j.Image, err)
+// pushJobs are the images to push with their references; an image without
+// a registry reference is a configuration error.
+func pushJobs(images []*plan.Image) ([]publish.Job, error) {
+	var jobs []publish.Job
+	for _, im := range images {
+		refs := im.PushRefs()
+		if len(refs) == 0 {
+			return nil, noRegistryRef(im.Name)
+		}
+		jobs = append(jobs, publish.Job{Image: im.Name, Refs: refs})
 	}
-	pushed, err := pusher.PushIndex(ctx, idx, j.Refs)
-	if err != nil {
-		return pushed, fmt.Errorf("pushing %s: %w", j.Image, err)
-	}
-	return pushed, nil
+	return jobs, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/dockyard-build/dockyard/internal/publish/archive"
 	"github.com/spf13/cobra"
 )
@@ -77,7 +78,7 @@ func runSave(ctx context.Context, opts *saveOptions) error {
 	// A multi-platform image is saved as one index of its platforms.
 	for i, im := range images {
 		if ids := sh.platforms[im.Name]; len(ids) > 0 {
-			if entries[i].Index, err = readIndex(ctx, src, ids); err != nil {
+			if entries[i].Index, err = publish.ReadIndex(ctx, src, ids); err != nil {
 				return shipError(ctx, fmt.Errorf("reading the platforms of %s: %w", im.Name, err))
 			}
 		}
@@ -120,7 +121,7 @@ func saveList(images []*plan.Image, ids map[string]string, withBases bool) ([]ar
 // readEntries reads each entry's image from the engine, by the reference
 // read gives for it.
 func readEntries(ctx context.Context, src engine.Exporter, list []archive.Entry, read []string) ([]archive.Entry, error) {
-	imgs, err := readImages(ctx, src, read)
+	imgs, err := publish.ReadImages(ctx, src, read)
 	if err != nil {
 		return nil, fmt.Errorf("reading the images to save: %w", err)
 	}

@@ -4,13 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os/exec"
-	"slices"
-	"strings"
 	"time"
-
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -21,45 +15,6 @@ import (
 )
 
 // What push, save, load and build --push share.
-
-// applyTags puts the --tag flags in place of the configuration's default
-// tags (tags:, else registry.tag; tiers and images' own tags stay), and
-// finds the git commit when a tag holds {git}.
-func applyTags(cfg *config.Config, root string, flags []string) error {
-	for _, t := range flags {
-		if err := config.CheckTag(t); err != nil {
-			return usageErrorf("--tag: %v", err)
-		}
-	}
-	cfg.Override = flags
-	if cfg.UsesTag(config.TagGit) {
-		commit, err := gitCommit(root)
-		if err != nil {
-			return usageErrorf("a tag holds %s, but the commit of %s is unknown: %v", config.TagGit, root, err)
-		}
-		cfg.Commit = commit
-	}
-	return nil
-}
-
-// gitCommit is the short sha of HEAD, with "-dirty" when tracked files
-// have changes (as git describe --dirty says; untracked files do not
-// count, so dockyard's own .dockyard/ never makes a tree dirty).
-func gitCommit(root string) (string, error) {
-	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return "", errors.New("not a git work tree with a commit")
-	}
-	sha := strings.TrimSpace(string(out))
-	status, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output()
-	if err != nil {
-		return "", fmt.Errorf("git status: %w", err)
-	}
-	if len(strings.TrimSpace(string(status))) > 0 {
-		sha += "-dirty"
-	}
-	return sha, nil
-}
 
 // findBuilt finds each image as this checkout last built or reused it on
 // the engine, by the image ID the state recorded, never by a name another
@@ -132,57 +87,17 @@ func completeKeyRefs(images []*plan.Image) error {
 	return nil
 }
 
-// pushRefs are the references of an image that name a registry
-// repository: all but one-word names (the bare name, the local
-// reference), which are local names only.
-func pushRefs(im *plan.Image) []string {
-	var refs []string
-	for _, r := range im.Refs {
-		if strings.Contains(r, "/") {
-			refs = append(refs, r)
-		}
-	}
-	return refs
-}
-
 // pushed leaves out the images whose tier says push: false, unless -i
-// names them, and checks that the others have a registry reference.
+// names them, and checks that the others have a registry reference, or
+// will have one once their input key is known.
 func pushed(named []string) func(*project.Project, []*plan.Image) ([]*plan.Image, error) {
 	return func(p *project.Project, images []*plan.Image) ([]*plan.Image, error) {
-		var out []*plan.Image
-		for _, im := range images {
-			if slices.Contains(named, im.Name) || p.Config.Pushed(im.Name, p.Image(im.Name).Tags) {
-				out = append(out, im)
-			}
+		out := plan.Pushed(p, images, named)
+		if name := plan.Unpushable(out); name != "" {
+			return out, noRegistryRef(name)
 		}
-		return out, checkPushRefs(out)
+		return out, nil
 	}
-}
-
-// checkPushRefs makes sure every image has a registry reference, or will
-// have one once its input key is known: an image without is a
-// configuration error.
-func checkPushRefs(images []*plan.Image) error {
-	for _, im := range images {
-		if len(pushRefs(im)) == 0 && !im.NeedsKey() {
-			return noRegistryRef(im.Name)
-		}
-	}
-	return nil
-}
-
-// pushJobs are the images to push with their references; an image without
-// a registry reference is a configuration error.
-func pushJobs(images []*plan.Image) ([]publish.Job, error) {
-	var jobs []publish.Job
-	for _, im := range images {
-		refs := pushRefs(im)
-		if len(refs) == 0 {
-			return nil, noRegistryRef(im.Name)
-		}
-		jobs = append(jobs, publish.Job{Image: im.Name, Refs: refs})
-	}
-	return jobs, nil
 }
 
 func noRegistryRef(image string) error {
@@ -201,47 +116,6 @@ func newPusher(cfg *config.Config, onRetry func(host string, err error)) (*publi
 // be tried again.
 func retryNote(host string, err error) string {
 	return fmt.Sprintf("warning: registry %s: %s; trying again", host, firstLine(err.Error()))
-}
-
-// batchExporter reads many images at once: the docker engine saves them
-// in one go, each shared layer once.
-type batchExporter interface {
-	Images(ctx context.Context, refs []string) ([]v1.Image, error)
-}
-
-// imageReaders is how many images are read at once from an engine that
-// reads them one by one.
-const imageReaders = 4
-
-// readImages reads images by reference from the engine, as a batch when
-// the engine can.
-func readImages(ctx context.Context, src engine.Exporter, refs []string) ([]v1.Image, error) {
-	if b, ok := src.(batchExporter); ok {
-		return b.Images(ctx, refs)
-	}
-	imgs := make([]v1.Image, len(refs))
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(imageReaders)
-	for i, ref := range refs {
-		g.Go(func() (err error) {
-			imgs[i], err = src.Image(ctx, ref)
-			return err
-		})
-	}
-	return imgs, g.Wait()
-}
-
-// imageSet serves images already read, by name, to a Pusher.
-type imageSet map[string]v1.Image
-
-func (s imageSet) Image(_ context.Context, ref string) (v1.Image, error) { return s[ref], nil }
-
-// exporter returns the engine's means of reading images.
-func exporter(eng engine.Engine) (engine.Exporter, error) {
-	if x, ok := eng.(engine.Exporter); ok {
-		return x, nil
-	}
-	return nil, fmt.Errorf("the %s engine cannot read images out of its store", eng.Name())
 }
 
 // shipError adds advice to the errors of push and save.
@@ -296,7 +170,7 @@ func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag 
 		return nil, err
 	}
 	g.notef("engine: %s (%s)", sh.engine.Name(), why)
-	sh.src, err = exporter(sh.engine)
+	sh.src, err = publish.Exporter(sh.engine)
 	if err == nil {
 		sh.ids, sh.platforms, err = findBuilt(ctx, p, sh.engine, sh.images)
 	}
@@ -308,14 +182,4 @@ func (g *globals) shipSource(ctx context.Context, sel selectOptions, engineFlag 
 		return nil, err
 	}
 	return sh, nil
-}
-
-// readIndex reads each platform's image of a multi-platform image from
-// the engine and joins them into one index.
-func readIndex(ctx context.Context, src engine.Exporter, ids []string) (v1.ImageIndex, error) {
-	imgs, err := readImages(ctx, src, ids)
-	if err != nil {
-		return nil, err
-	}
-	return publish.Index(imgs)
 }

@@ -20,15 +20,16 @@ const module = "github.com/dockyard-build/dockyard/"
 // through others, only packages of lower levels. A new package must be
 // placed here, or the test fails.
 var layers = map[string]int{
-	"layout": 0, "platform": 0, "buildcontext": 0,
+	"layout": 0, "platform": 0, "buildcontext": 0, "procs": 0,
 	"graph": 1, "sched": 1, "report": 1, "progress": 1, "workspace": 1, "testenv": 1,
 	"dockerfile": 1, "aside": 1, "publish/archive": 1, "engine": 1,
 	"config": 2, "inputs": 2,
 	"project": 3, "state": 3, "publish": 3, "engine/bkprogress": 2,
 	"engine/docker": 3, "engine/embedded": 3, "engine/buildkit": 3, "engine/enginetest": 3,
-	"plan":  4,
-	"build": 5,
-	"cli":   6,
+	"plan":        4,
+	"incremental": 5,
+	"run":         6,
+	"cli":         7,
 }
 
 // thirdParty limits who may import some third-party code: an import path

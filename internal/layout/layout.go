@@ -27,3 +27,6 @@ const (
 	// Rendered holds pai 1's rendered templates, by image.
 	Rendered = Dir + "/rendered"
 )
+
+// ArtifactsOf is where a component's generated files are kept.
+func ArtifactsOf(component string) string { return Artifacts + "/" + component }

@@ -73,3 +73,16 @@ func (im *Image) AddKeyRefs(key string) error {
 	im.keyRefs = nil
 	return nil
 }
+
+// AddKnownKeyRefs gives the plan's images whose tags hold {key}, and
+// whose input key is known, those references.
+func (pl *Plan) AddKnownKeyRefs() error {
+	for i := range pl.Images {
+		if im := &pl.Images[i]; im.NeedsKey() && im.Key != "" {
+			if err := im.AddKeyRefs(im.Key); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ package platform
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -32,3 +33,7 @@ func Normalize(s string) string {
 	}
 	return platforms.Format(platforms.Normalize(p))
 }
+
+// Default is the platform an image that names none is built for: Linux on
+// dockyard's own architecture, the engines' own as a rule.
+func Default() string { return "linux/" + runtime.GOARCH }

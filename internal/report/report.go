@@ -21,6 +21,13 @@ const (
 	Canceled = "canceled"
 )
 
+// How a component's steps (dependency copies, hooks) went, in an image's
+// Hooks.
+const (
+	HooksRan     = "ran"
+	HooksSkipped = "skipped"
+)
+
 // Report is one run.
 type Report struct {
 	SchemaVersion int       `json:"schemaVersion"`

@@ -7,7 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"syscall"
-	"time"
+
+	"github.com/dockyard-build/dockyard/internal/procs"
 )
 
 // tieToDockyard has the kernel kill a hook when dockyard dies, even by
@@ -21,18 +22,10 @@ func tieToDockyard(a *syscall.SysProcAttr) { a.Pdeathsig = syscall.SIGKILL }
 // cannot be read, are never touched.
 func endProcs(token string) error {
 	want := []byte(runEnv + "=" + token)
-	for range killRounds {
-		pids := marked(want)
-		if len(pids) == 0 {
-			return nil
-		}
-		for _, p := range pids {
-			syscall.Kill(p, syscall.SIGSTOP)
-		}
-		for _, p := range pids {
-			syscall.Kill(p, syscall.SIGKILL)
-		}
-		time.Sleep(10 * time.Millisecond)
+	rounds := 0
+	more := func() bool { rounds++; return rounds <= killRounds }
+	if procs.Kill(func() []int { return marked(want) }, more) {
+		return nil
 	}
 	return fmt.Errorf("processes of the hooks of an earlier run still start after %d rounds of killing them", killRounds)
 }

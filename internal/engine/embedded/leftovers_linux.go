@@ -7,11 +7,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/containers/storage"
 	"golang.org/x/sys/unix"
+
+	"github.com/dockyard-build/dockyard/internal/procs"
 )
 
 // buildsDir, in the store's directory, holds a lock file for each running
@@ -157,18 +158,10 @@ func killIn(dir string) error {
 	if err := unix.Stat(dir, &st); err != nil {
 		return nil // not mounted: nothing can run in it
 	}
-	for deadline := time.Now().Add(killAllFor); time.Now().Before(deadline); {
-		pids := rootedAt(st.Dev, st.Ino)
-		if len(pids) == 0 {
-			return nil
-		}
-		for _, p := range pids {
-			syscall.Kill(p, syscall.SIGSTOP)
-		}
-		for _, p := range pids {
-			syscall.Kill(p, syscall.SIGKILL)
-		}
-		time.Sleep(10 * time.Millisecond)
+	deadline := time.Now().Add(killAllFor)
+	more := func() bool { return time.Now().Before(deadline) }
+	if procs.Kill(func() []int { return rootedAt(st.Dev, st.Ino) }, more) {
+		return nil
 	}
 	return fmt.Errorf("processes still start in %s after %s of killing them", dir, killAllFor)
 }

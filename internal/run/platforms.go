@@ -1,12 +1,12 @@
-package build
+package run
 
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/platform"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/sched"
@@ -25,9 +25,6 @@ type PlatformResult struct {
 	Platform string
 	ID       string
 }
-
-// native is the platform an image without platforms is built for.
-func native() string { return "linux/" + runtime.GOARCH }
 
 // imageTasks adds the tasks of one image: its build, or one build per
 // platform and their join.
@@ -75,7 +72,7 @@ func (t *task) addParents() error {
 		if parent := t.r.planImage(p.Name); parent != nil && len(parent.Platforms) > 1 {
 			want := t.platform
 			if want == "" {
-				want = native()
+				want = platform.Default()
 			}
 			if !slices.Contains(parent.Platforms, want) {
 				return fmt.Errorf("image %s (%s) builds on %s, which is built for %v only", t.image.Name, want, p.Name, parent.Platforms)
@@ -123,7 +120,7 @@ func (t *task) tags() []string {
 // buildPlatform is the platform a task builds for, as keys record it.
 func (t *task) buildPlatform() string {
 	if t.platform == "" {
-		return native()
+		return platform.Default()
 	}
 	return t.platform
 }

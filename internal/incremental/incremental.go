@@ -1,19 +1,20 @@
-package build
+// Package incremental decides from input keys which images to build: it
+// takes an image's key, finds an image of the same key in the engine or the
+// registry cache, says why an image is built, predicts all of it for plan
+// before anything runs, tells which components' copies and hooks a run can
+// skip, and records what a run made.
+package incremental
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"path"
-	"runtime"
-	"slices"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/plan"
+	"github.com/dockyard-build/dockyard/internal/platform"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/publish"
 	"github.com/dockyard-build/dockyard/internal/state"
@@ -54,14 +55,9 @@ type Incremental struct {
 	records map[[2]string]*state.Record
 }
 
-type baseDigest struct {
-	once   sync.Once
-	digest string
-}
-
-// NewIncremental returns the incremental state of the project's builds on
-// an engine (named engineName, also when eng is nil).
-func NewIncremental(p *project.Project, eng engine.Engine, engineName string) *Incremental {
+// New returns the incremental state of the project's builds on an engine
+// (named engineName, also when eng is nil).
+func New(p *project.Project, eng engine.Engine, engineName string) *Incremental {
 	return &Incremental{
 		Project: p, Engine: eng,
 		Store:   state.Open(p.Root, engineName),
@@ -71,13 +67,34 @@ func NewIncremental(p *project.Project, eng engine.Engine, engineName string) *I
 	}
 }
 
-// platformOf is the platform an image is built for: its own, else Linux on
-// dockyard's own architecture, the engine's as a rule.
+// Open returns what decides from input keys which images to build on an
+// engine, by the project's cache setting: nil for cache: off; with cache:
+// registry, a registry cache too, reached with keys. eng may be nil when
+// plan could not reach the engine. pull asks registries for every base's
+// digest (--pull).
+func Open(p *project.Project, eng engine.Engine, engineName string, pull bool, keys *publish.Keychain) (*Incremental, error) {
+	if p.Config.Cache == "off" {
+		return nil, nil
+	}
+	inc := New(p, eng, engineName)
+	inc.Keychain, inc.Pull = keys, pull
+	if p.Config.Cache == "registry" {
+		pusher, err := publish.New(publish.Options{Keychain: keys})
+		if err != nil {
+			return nil, err
+		}
+		inc.Registry = &RegistryCache{Registry: p.Config.Registry, Keychain: keys, Pusher: pusher}
+	}
+	return inc, nil
+}
+
+// platformOf is the platform an image is built for: its own, else the
+// default one.
 func platformOf(im *plan.Image) string {
 	if len(im.Platforms) > 0 {
 		return im.Platforms[0]
 	}
-	return "linux/" + runtime.GOARCH
+	return platform.Default()
 }
 
 // partialInputs gathers an image's inputs for a platform but its files
@@ -125,107 +142,6 @@ func (inc *Incremental) extra(im *plan.Image) (map[string]string, error) {
 	return out, nil
 }
 
-// base returns an external base's digest, once per run: the digest a
-// reference pins; else the engine's image ID when it holds the image;
-// else the config digest the registry gives for the platform, as
-// recorded in the state within baseTTL or asked now; else
-// inputs.Floating. With Pull the registry is asked first, and the engine
-// and the state are only fallbacks for a registry that does not answer.
-func (inc *Incremental) base(ctx context.Context, ref, platform string) string {
-	inc.mu.Lock()
-	b := inc.bases[ref+" "+platform]
-	if b == nil {
-		b = &baseDigest{}
-		inc.bases[ref+" "+platform] = b
-	}
-	inc.mu.Unlock()
-	b.once.Do(func() { b.digest = inc.resolve(ctx, ref, platform) })
-	return b.digest
-}
-
-// How long what a registry said of a base's digest is believed: a tag may
-// move, and a registry that did not answer may answer again.
-const (
-	baseTTL        = time.Hour
-	unansweredTTL  = 10 * time.Minute
-	baseAskTimeout = 3 * time.Second
-)
-
-func (inc *Incremental) resolve(ctx context.Context, ref, platform string) string {
-	if _, digest, ok := strings.Cut(ref, "@"); ok {
-		return digest
-	}
-	if inc.Pull {
-		if digest, err := inc.ask(ctx, ref, platform); err == nil {
-			return digest
-		}
-	}
-	if insp, ok := inc.Engine.(engine.Inspector); ok {
-		if info, found, err := insp.Inspect(ctx, ref); err == nil && found {
-			return info.ID
-		}
-	}
-	if b, ok := inc.recordedBase(ref + " " + platform); ok {
-		return cmp.Or(b.Digest, inputs.Floating)
-	}
-	if inc.Pull {
-		return inputs.Floating
-	}
-	digest, err := inc.ask(ctx, ref, platform)
-	if err != nil {
-		return inputs.Floating
-	}
-	return digest
-}
-
-// ask asks the registry for a base's config digest and notes the answer,
-// or that there was none, for the state.
-func (inc *Incremental) ask(ctx context.Context, ref, platform string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, baseAskTimeout)
-	defer cancel()
-	digest, err := publish.ConfigDigest(ctx, ref, platform, inc.Keychain)
-	inc.mu.Lock()
-	inc.asked[ref+" "+platform] = state.Base{Digest: digest, At: time.Now().UTC()}
-	inc.mu.Unlock()
-	return digest, err
-}
-
-// recordedBase returns what the state says of a base, when it is recent.
-func (inc *Incremental) recordedBase(key string) (state.Base, bool) {
-	inc.recordedOnce.Do(func() {
-		inc.recorded, _ = inc.Store.Bases()
-	})
-	b, ok := inc.recorded[key]
-	ttl := baseTTL
-	if b.Digest == "" {
-		ttl = unansweredTTL
-	}
-	return b, ok && time.Since(b.At) < ttl
-}
-
-// Floating lists the external bases whose digest could not be had: no
-// engine copy, and no answer from the registry, now or recently.
-func (inc *Incremental) Floating() []string {
-	inc.mu.Lock()
-	defer inc.mu.Unlock()
-	var refs []string
-	for key, b := range inc.bases {
-		if b.digest == inputs.Floating {
-			ref, _, _ := strings.Cut(key, " ")
-			refs = append(refs, ref)
-		}
-	}
-	slices.Sort(refs)
-	return slices.Compact(refs)
-}
-
-// SaveBases records what registries said of bases' digests in this run.
-func (inc *Incremental) SaveBases() error {
-	inc.mu.Lock()
-	defer inc.mu.Unlock()
-	return inc.Store.PutBases(inc.asked)
-}
-
 // exists reports whether the engine still holds an image. Without an
 // engine (a plan that could not reach it) it assumes so; an engine that
 // cannot inspect its store holds nothing dockyard can reuse.
@@ -233,7 +149,7 @@ func (inc *Incremental) exists(ctx context.Context, id string) (bool, error) {
 	if inc.Engine == nil {
 		return !inc.Empty, nil
 	}
-	_, found, err := inc.inspect(ctx, id)
+	_, found, err := inc.Inspect(ctx, id)
 	return found, err
 }
 

@@ -1,4 +1,4 @@
-package build
+package run
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/incremental"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -155,7 +156,7 @@ func (f *fixture) plan() (*project.Project, *plan.Plan) {
 func (f *fixture) predict() map[string]string {
 	f.t.Helper()
 	p, pl := f.plan()
-	if _, err := NewIncremental(p, f.planEngine, "fake").Predict(context.Background(), pl); err != nil {
+	if _, err := incremental.New(p, f.planEngine, "fake").Predict(context.Background(), pl); err != nil {
 		f.t.Fatal(err)
 	}
 	out := map[string]string{}
@@ -178,7 +179,7 @@ func (f *fixture) build(opts Options) ([]string, map[string]string) {
 	rep := report.New(f.root, "fake", time.Now(), Images(pl))
 	opts.Jobs = 2
 	r := &Runner{Project: p, Plan: pl, Engine: f.eng, Workspace: ws, Progress: prog, Report: rep, Options: opts,
-		Incremental: NewIncremental(p, f.eng, "fake")}
+		Incremental: incremental.New(p, f.eng, "fake")}
 	err = r.Run(context.Background())
 	if cerr := ws.Close(); err == nil {
 		err = cerr

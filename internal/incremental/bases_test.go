@@ -1,7 +1,9 @@
-package build
+package incremental
 
 import (
 	"context"
+	"errors"
+	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -11,10 +13,28 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/state"
 )
+
+// heldEngine holds images, each under one reference, and builds none.
+type heldEngine map[string]string // reference -> ID
+
+var _ engine.Inspector = heldEngine{}
+
+func (heldEngine) Name() string               { return "fake" }
+func (heldEngine) Ping(context.Context) error { return nil }
+func (heldEngine) Close() error               { return nil }
+func (heldEngine) Build(context.Context, engine.Request, io.Writer) (engine.Result, error) {
+	return engine.Result{}, errors.New("this engine builds nothing")
+}
+
+func (e heldEngine) Inspect(_ context.Context, ref string) (engine.ImageInfo, bool, error) {
+	id, ok := e[ref]
+	return engine.ImageInfo{ID: id, Refs: []string{ref}}, ok, nil
+}
 
 // A base the engine does not hold is asked of its registry once; the
 // answer, or the lack of one, is kept in the state for the next runs.
@@ -36,7 +56,7 @@ func TestBaseDigestsAreRecorded(t *testing.T) {
 	want, _ := img.ConfigName()
 	root := t.TempDir()
 	newInc := func() *Incremental {
-		return NewIncremental(&project.Project{Root: root}, &fakeEngine{images: map[string][]string{}}, "fake")
+		return New(&project.Project{Root: root}, heldEngine{}, "fake")
 	}
 	ctx := context.Background()
 
@@ -92,9 +112,9 @@ func TestPullAsksTheRegistryFirst(t *testing.T) {
 	}
 	old := push()
 	root := t.TempDir()
-	eng := &fakeEngine{images: map[string][]string{old: {ref}}}
+	eng := heldEngine{ref: old}
 	newInc := func(pull bool) *Incremental {
-		inc := NewIncremental(&project.Project{Root: root}, eng, "fake")
+		inc := New(&project.Project{Root: root}, eng, "fake")
 		inc.Pull = pull
 		return inc
 	}

@@ -1,4 +1,4 @@
-package build
+package incremental
 
 import (
 	"context"
@@ -10,12 +10,6 @@ import (
 	"github.com/dockyard-build/dockyard/internal/project"
 )
 
-// How a component's steps (dependency copies, hooks) went, in the report.
-const (
-	HooksRan     = "ran"
-	HooksSkipped = "skipped"
-)
-
 // hookEnv is the key of what a component's hooks see besides the files the
 // source key covers: the variables dockyard gives them and those hooks.env
 // of dockyard.yaml names.
@@ -25,7 +19,7 @@ func (inc *Incremental) hookEnv(c *project.Component) string {
 	}
 	cfg := inc.Project.Config
 	h := sha256.New()
-	for _, v := range hookVars(cfg.Registry.Tag, cfg.Registry.Domain, cfg.Registry.Namespace) {
+	for _, v := range HookVars(cfg.Registry.Tag, cfg.Registry.Domain, cfg.Registry.Namespace) {
 		h.Write([]byte(v + "\x00"))
 	}
 	for _, name := range cfg.Hooks.Env {
@@ -39,12 +33,12 @@ func (inc *Incremental) hookEnv(c *project.Component) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// hookVars are the variables every hook gets.
-func hookVars(tag, domain, namespace string) []string {
+// HookVars are the variables every hook gets.
+func HookVars(tag, domain, namespace string) []string {
 	return []string{"DOCKYARD_IMAGE_TAG=" + tag, "DOCKYARD_REGISTRY=" + domain, "DOCKYARD_NAMESPACE=" + namespace}
 }
 
-// steady says which components of the plan a run can leave alone: their
+// Steady says which components of the plan a run can leave alone: their
 // dependency copies and hooks are skipped, and their images are the ones
 // their last run made. A component is steady when every one of its images
 // has the source key its last build was predicted with, the same hook
@@ -52,7 +46,7 @@ func hookVars(tag, domain, namespace string) []string {
 // copies in must run; and when its hooks are not marked always (nor all
 // rerun). A component without images is steady when every component that
 // copies it in is.
-func (inc *Incremental) steady(ctx context.Context, pl *plan.Plan, preds map[string]*Prediction, rerun bool) (map[string]bool, error) {
+func (inc *Incremental) Steady(ctx context.Context, pl *plan.Plan, preds map[string]*Prediction, rerun bool) (map[string]bool, error) {
 	p := inc.Project
 	out := map[string]bool{}
 	if rerun {
@@ -97,7 +91,7 @@ func (inc *Incremental) settleSteady(steady map[string]bool) {
 		for name, ok := range steady {
 			for _, d := range p.Component(name).Deps {
 				dc := p.Component(d.Name)
-				if ok && len(dc.Images) > 0 && !steady[d.Name] && busy(dc) {
+				if ok && len(dc.Images) > 0 && !steady[d.Name] && Busy(dc) {
 					steady[name], ok, changed = false, false, true
 				}
 			}
@@ -116,20 +110,20 @@ func (inc *Incremental) settleSteady(steady map[string]bool) {
 	}
 }
 
-// busy reports whether a component's steps do anything: hooks or copies.
-func busy(c *project.Component) bool {
+// Busy reports whether a component's steps do anything: hooks or copies.
+func Busy(c *project.Component) bool {
 	return c.PreHook != "" || c.PostHook != "" || len(c.Deps) > 0
 }
 
-// lastInputs is an image's input key as its last build took it, for an image
+// LastInputs is an image's input key as its last build took it, for an image
 // of a steady component, whose staged files are not laid out in this run.
 // Its manifest stays in the state until a change needs it (see files).
-func (inc *Incremental) lastInputs(im *plan.Image, platform string) *current {
+func (inc *Incremental) LastInputs(im *plan.Image, platform string) *Current {
 	rec := inc.records[[2]string{im.Name, platform}]
 	if rec == nil {
 		return nil
 	}
-	return &current{key: rec.Key, inputs: rec.Inputs}
+	return &Current{Key: rec.Key, inputs: rec.Inputs}
 }
 
 // hookEnvOf is the hook environment to record for an image: its

@@ -1,4 +1,4 @@
-package build
+package run
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dockyard-build/dockyard/internal/incremental"
 	"github.com/dockyard-build/dockyard/internal/layout"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -111,12 +112,12 @@ func (r *Runner) addHookOnly(comps map[string][]string) {
 // and the report.
 func (t *task) skipped() bool {
 	steady := t.r.keys.steady[t.component.Name]
-	if !busy(t.component) {
+	if !incremental.Busy(t.component) {
 		return steady
 	}
-	status := HooksRan
+	status := report.HooksRan
 	if steady {
-		status = HooksSkipped
+		status = report.HooksSkipped
 		if t.id == preID(t.component.Name) {
 			out, closeLog := t.r.logTo(t.id)
 			fmt.Fprintln(out, "copies and hooks skipped: their inputs did not change since they last ran")
@@ -202,7 +203,7 @@ func (t *task) runPre(ctx context.Context) error {
 			if err := ws.CopyDir(dep.Dir, t.depDir(d.Name)); err != nil {
 				return fmt.Errorf("copying %s into %s: %w", dep.Dir, t.depDir(d.Name), err)
 			}
-			if artifacts := artifactDir(d.Name); t.r.exists(artifacts) {
+			if artifacts := layout.ArtifactsOf(d.Name); t.r.Project.Exists(artifacts) {
 				if err := ws.Copy(artifacts, path.Join(t.depDir(d.Name), "generated")); err != nil {
 					return fmt.Errorf("copying %s's generated files: %w", d.Name, err)
 				}
@@ -218,7 +219,7 @@ func (t *task) runPre(ctx context.Context) error {
 	}
 	// A hook may make dependency/ itself, as pai's did: when it is not
 	// there yet, it is the run's, and goes when the run ends.
-	if deps := path.Join(c.Dir, "dependency"); len(c.Deps) == 0 && !t.r.exists(deps) {
+	if deps := path.Join(c.Dir, "dependency"); len(c.Deps) == 0 && !t.r.Project.Exists(deps) {
 		if err := ws.Claim(deps); err != nil {
 			return err
 		}
@@ -237,7 +238,7 @@ func (t *task) runPost(ctx context.Context) error {
 		return err
 	}
 	if t.hasHooks() {
-		if err := t.r.Workspace.Keep(t.generated(), artifactDir(c.Name)); err != nil {
+		if err := t.r.Workspace.Keep(t.generated(), layout.ArtifactsOf(c.Name)); err != nil {
 			return err
 		}
 		if err := t.recordHookRun(); err != nil {
@@ -267,7 +268,7 @@ func (t *task) runHook(ctx context.Context, phase, script, dir string, env ...st
 		return nil
 	}
 	reg := t.r.Project.Config.Registry
-	env = append(env, hookVars(reg.Tag, reg.Domain, reg.Namespace)...)
+	env = append(env, incremental.HookVars(reg.Tag, reg.Domain, reg.Namespace)...)
 	out, closeLog := t.r.logTo(t.id)
 	defer closeLog()
 	return t.r.timed(phase, t.images, func() error {
@@ -275,4 +276,15 @@ func (t *task) runHook(ctx context.Context, phase, script, dir string, env ...st
 	})
 }
 
-func artifactDir(component string) string { return path.Join(layout.Artifacts, component) }
+// recordHookRun records what the component's hooks just made, and shows
+// the warning of hooks that made other files from the same inputs.
+func (t *task) recordHookRun() error {
+	if t.r.Incremental == nil || t.r.keys.preds == nil {
+		return nil
+	}
+	warning, err := t.r.Incremental.RecordHookRun(t.component, t.r.keys.preds)
+	if warning != "" {
+		t.r.Progress.Message("warning: %s", warning)
+	}
+	return err
+}

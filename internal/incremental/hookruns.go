@@ -1,4 +1,4 @@
-package build
+package incremental
 
 import (
 	"crypto/sha256"
@@ -9,43 +9,40 @@ import (
 	"strings"
 
 	"github.com/dockyard-build/dockyard/internal/inputs"
+	"github.com/dockyard-build/dockyard/internal/layout"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/state"
 )
 
-// recordHookRun keeps what a component's hooks just made, from which
-// inputs, and says (once per inputs) when the same inputs gave different
-// files than last time: such a hook reads something dockyard does not see
-// (the network, the clock), so skipping it is not safe until the user
-// marks it hooks.always.
-func (t *task) recordHookRun() error {
-	inc, c := t.r.Incremental, t.component
-	if inc == nil || t.r.keys.preds == nil {
-		return nil
-	}
-	in, err := t.hookInputs()
+// RecordHookRun keeps what a component's hooks just made (kept under
+// layout.ArtifactsOf), from which inputs (preds are the run's source
+// keys), and returns a warning (once per inputs) when the same inputs gave
+// different files than last time: such a hook reads something dockyard
+// does not see (the network, the clock), so skipping it is not safe until
+// the user marks it hooks.always.
+func (inc *Incremental) RecordHookRun(c *project.Component, preds map[string]*Prediction) (warning string, err error) {
+	in, err := inc.hookInputs(c, preds)
 	if err != nil {
-		return err
+		return "", err
 	}
 	out := inputs.Manifest{}
-	if dir := artifactDir(c.Name); t.r.exists(dir) {
+	if dir := layout.ArtifactsOf(c.Name); inc.Project.Exists(dir) {
 		if out, err = inc.Scanner.Manifest(dir, "", nil); err != nil {
-			return err
+			return "", err
 		}
 	}
 	cur := &state.HookRun{Inputs: in, Output: out.Digest(), Manifest: out.Compress()}
 	prev, err := inc.Store.HookRun(c.Name)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if prev != nil && prev.Inputs == in {
 		cur.Reported = prev.Reported
-		if prev.Output != cur.Output && !prev.Reported && !slices.Contains(t.r.Project.Config.Hooks.Always, c.Name) {
-			t.r.Progress.Message("warning: %s", unsteadyHooks(c, prev, out))
-			cur.Reported = true
+		if prev.Output != cur.Output && !prev.Reported && !slices.Contains(inc.Project.Config.Hooks.Always, c.Name) {
+			warning, cur.Reported = unsteadyHooks(c, prev, out), true
 		}
 	}
-	return inc.Store.PutHookRun(c.Name, cur)
+	return warning, inc.Store.PutHookRun(c.Name, cur)
 }
 
 // unsteadyHooks says that a component's hooks made other files from the
@@ -65,15 +62,14 @@ func unsteadyHooks(c *project.Component, prev *state.HookRun, out inputs.Manifes
 // hookInputs is the key of what a component's hooks read: the source keys
 // of its images (its files, hook scripts and copied-in components), or for
 // a component without images its own files; and the hook environment.
-func (t *task) hookInputs() (string, error) {
-	inc, c := t.r.Incremental, t.component
+func (inc *Incremental) hookInputs(c *project.Component, preds map[string]*Prediction) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "env %s\n", inc.hookEnv(c))
 	if len(c.Images) > 0 {
 		names := slices.Clone(c.Images)
 		slices.Sort(names)
 		for _, name := range names {
-			if p := t.r.keys.preds[name]; p != nil {
+			if p := preds[name]; p != nil {
 				fmt.Fprintf(h, "image %s %s\n", name, p.Key)
 			}
 		}

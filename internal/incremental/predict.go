@@ -1,4 +1,4 @@
-package build
+package incremental
 
 import (
 	"context"
@@ -26,6 +26,13 @@ const (
 // (what, "context cache/x") does not exist yet.
 func NotYet(what string) string {
 	return what + " does not exist yet"
+}
+
+// Off marks every image of the plan to be built, as cache: off does.
+func Off(pl *plan.Plan) {
+	for i := range pl.Images {
+		pl.Images[i].Status, pl.Images[i].Reason = plan.StatusBuild, ReasonOff
+	}
 }
 
 // Predict decides, before anything runs, which images of the plan are up
@@ -61,22 +68,10 @@ func (inc *Incremental) decidePlan(ctx context.Context, pl *plan.Plan) (map[stri
 	record := func(im *plan.Image) *state.Record {
 		return records[[2]string{im.Name, preds[im.Name].Inputs.Platform}]
 	}
-	// Each image's candidate: the image of its last build when nothing
-	// changed since, else one built earlier from the same sources.
-	candidates := map[string]state.Found{}
-	others := map[string]string{}
-	for _, im := range pl.Images {
-		if rec := record(&im); rec != nil && rec.SourceKey == preds[im.Name].Key {
-			candidates[im.Name] = state.Found{Key: rec.Key, Result: rec.Result}
-		} else {
-			others[im.Name] = preds[im.Name].Key
-		}
-	}
-	found, err := inc.Store.LookupSources(others)
+	candidates, err := inc.candidates(pl, preds, record)
 	if err != nil {
 		return nil, err
 	}
-	maps.Copy(candidates, found)
 	exist, err := inc.existing(ctx, candidates, listed)
 	if err != nil {
 		return nil, err
@@ -115,16 +110,36 @@ func (inc *Incremental) decidePlan(ctx context.Context, pl *plan.Plan) (map[stri
 	return preds, nil
 }
 
+// candidates are, by image, the image of its last build when nothing
+// changed since, else one built earlier from the same sources.
+func (inc *Incremental) candidates(pl *plan.Plan, preds map[string]*Prediction, record func(*plan.Image) *state.Record) (map[string]state.Found, error) {
+	candidates := map[string]state.Found{}
+	others := map[string]string{}
+	for _, im := range pl.Images {
+		if rec := record(&im); rec != nil && rec.SourceKey == preds[im.Name].Key {
+			candidates[im.Name] = state.Found{Key: rec.Key, Result: rec.Result}
+		} else {
+			others[im.Name] = preds[im.Name].Key
+		}
+	}
+	found, err := inc.Store.LookupSources(others)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(candidates, found)
+	return candidates, nil
+}
+
 // predictHooks says, for the images of components with copies or hooks,
 // whether a build would run them.
 func (inc *Incremental) predictHooks(ctx context.Context, pl *plan.Plan, preds map[string]*Prediction) error {
-	steady, err := inc.steady(ctx, pl, preds, false)
+	steady, err := inc.Steady(ctx, pl, preds, false)
 	if err != nil {
 		return err
 	}
 	for i := range pl.Images {
 		im := &pl.Images[i]
-		if c := inc.Project.Component(im.Component); im.Kind == project.KindComponent && busy(c) {
+		if c := inc.Project.Component(im.Component); im.Kind == project.KindComponent && Busy(c) {
 			im.Hooks = map[bool]string{true: "skip", false: "run"}[steady[im.Component]]
 		}
 	}

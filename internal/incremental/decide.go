@@ -1,4 +1,4 @@
-package build
+package incremental
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
@@ -15,27 +14,27 @@ import (
 	"github.com/dockyard-build/dockyard/internal/state"
 )
 
-// current is an image's inputs as a run finds them once the image's copies
+// Current is an image's inputs as a run finds them once the image's copies
 // and its component's pre-build hook are in place. The manifest is nil when
 // the inputs are the last build's, whose manifest the state holds.
-type current struct {
-	key      string
+type Current struct {
+	Key      string
 	inputs   inputs.Inputs
 	manifest inputs.Manifest
 }
 
 // files returns the manifest of the image's files, from the state when the
 // inputs are the last build's.
-func (inc *Incremental) files(cur *current) (inputs.Manifest, error) {
+func (inc *Incremental) files(cur *Current) (inputs.Manifest, error) {
 	if cur.manifest != nil {
 		return cur.manifest, nil
 	}
 	return inc.Store.Manifest(cur.inputs.Files)
 }
 
-// take takes an image's input key for a platform; parents maps each of
+// Take takes an image's input key for a platform; parents maps each of
 // its project parents to the key it had in this run.
-func (inc *Incremental) take(ctx context.Context, im *plan.Image, platform string, parents map[string]string) (*current, error) {
+func (inc *Incremental) Take(ctx context.Context, im *plan.Image, platform string, parents map[string]string) (*Current, error) {
 	in, err := inc.partialInputs(ctx, im, platform)
 	if err != nil {
 		return nil, err
@@ -48,66 +47,66 @@ func (inc *Incremental) take(ctx context.Context, im *plan.Image, platform strin
 	if len(parents) > 0 {
 		in.Parents = parents
 	}
-	return &current{key: in.Key(), inputs: in, manifest: m}, nil
+	return &Current{Key: in.Key(), inputs: in, manifest: m}, nil
 }
 
-// decision is what a run does with an image: reuse an image the engine
-// holds, or build for a reason.
-type decision struct {
-	reuse  *state.Result
-	info   engine.ImageInfo // the reused image, as the engine has it
+// Decision is what a run does with an image: reuse an image the engine
+// holds (Reuse, as the engine has it in Info), or build for a Reason.
+type Decision struct {
+	Reuse  *state.Result
+	Info   engine.ImageInfo
+	Reason string
 	rec    *state.Record
-	reason string
 }
 
-// decide looks for an image built from the same inputs that the engine
+// Decide looks for an image built from the same inputs that the engine
 // still holds; else it says why the image must be built. rebuilt says
 // whether a parent was built in this run.
-func (inc *Incremental) decide(ctx context.Context, im *plan.Image, cur *current, rebuilt func(string) bool) (decision, error) {
-	var d decision
+func (inc *Incremental) Decide(ctx context.Context, im *plan.Image, cur *Current, rebuilt func(string) bool) (Decision, error) {
+	var d Decision
 	rec, res := inc.records[[2]string{im.Name, cur.inputs.Platform}], (*state.Result)(nil)
-	if rec != nil && rec.Key == cur.key {
+	if rec != nil && rec.Key == cur.Key {
 		res = &rec.Result // the steady case: no need to ask the state again
 	} else {
 		var err error
-		if rec, res, err = inc.Store.Find(im.Name, cur.inputs.Platform, cur.key); err != nil {
+		if rec, res, err = inc.Store.Find(im.Name, cur.inputs.Platform, cur.Key); err != nil {
 			return d, err
 		}
 	}
 	d.rec = rec
 	if res != nil {
-		info, ok, err := inc.inspect(ctx, res.ID)
+		info, ok, err := inc.Inspect(ctx, res.ID)
 		if err != nil {
 			return d, err
 		}
 		if ok {
-			d.reuse, d.info = res, info
+			d.Reuse, d.Info = res, info
 			return d, nil
 		}
-		if err := inc.Store.Forget(im.Name, cur.key); err != nil {
+		if err := inc.Store.Forget(im.Name, cur.Key); err != nil {
 			return d, err
 		}
 	}
 	switch {
-	case res != nil || (rec != nil && rec.Key == cur.key):
-		d.reason = ReasonMissing
+	case res != nil || (rec != nil && rec.Key == cur.Key):
+		d.Reason = ReasonMissing
 	case rec == nil:
-		d.reason = ReasonNew
+		d.Reason = ReasonNew
 	default:
 		m, err := inc.files(cur)
 		if err != nil {
 			return d, err
 		}
-		d.reason = inc.why(im, &rec.Inputs, &cur.inputs, m, rebuilt)
+		d.Reason = inc.why(im, &rec.Inputs, &cur.inputs, m, rebuilt)
 	}
 	return d, nil
 }
 
-// inspect finds an image in the engine: in the list of its dockyard images
+// Inspect finds an image in the engine: in the list of its dockyard images
 // taken once per run, else by asking for it (an image made after the list,
 // or one without dockyard's labels). An engine that cannot inspect its
 // store holds nothing dockyard can reuse.
-func (inc *Incremental) inspect(ctx context.Context, id string) (engine.ImageInfo, bool, error) {
+func (inc *Incremental) Inspect(ctx context.Context, id string) (engine.ImageInfo, bool, error) {
 	if info, ok := inc.listed(ctx)[id]; ok {
 		return info, true, nil
 	}
@@ -146,8 +145,8 @@ func (inc *Incremental) listed(ctx context.Context) map[string]engine.ImageInfo 
 	return inc.held
 }
 
-// retag gives a reused image the references it lacks.
-func (inc *Incremental) retag(ctx context.Context, id string, have, want []string) error {
+// Retag gives a reused image the references it lacks.
+func (inc *Incremental) Retag(ctx context.Context, id string, have, want []string) error {
 	var missing []string
 	for _, ref := range want {
 		if !slices.Contains(have, withTag(ref)) {
@@ -174,13 +173,13 @@ func withTag(ref string) string {
 	return ref + ":latest"
 }
 
-// record stores what a run made of an image: its inputs now and as
+// Record stores what a run built for an image: its inputs now and as
 // predicted at the run's start, the image, when it was built, and its
 // references.
-func (inc *Incremental) record(im *plan.Image, cur *current, pred *Prediction, id string, built time.Time) error {
+func (inc *Incremental) Record(im *plan.Image, cur *Current, pred *Prediction, id string, built time.Time) error {
 	rec := &state.Record{
 		Result: state.Result{Image: im.Name, ID: id, Refs: im.Refs, Built: built.UTC()},
-		Key:    cur.key, Inputs: cur.inputs, HookEnv: inc.hookEnvOf(im),
+		Key:    cur.Key, Inputs: cur.inputs, HookEnv: inc.hookEnvOf(im),
 	}
 	var manifests []inputs.Manifest
 	if cur.manifest != nil { // else the state has it
@@ -193,79 +192,45 @@ func (inc *Incremental) record(im *plan.Image, cur *current, pred *Prediction, i
 	return inc.Store.Put(rec, manifests...)
 }
 
+// RecordReuse stores that a run reused image id for an image, as Record
+// does, unless the image's record already says so (a no-op writes
+// nothing).
+func (inc *Incremental) RecordReuse(im *plan.Image, d Decision, cur *Current, pred *Prediction, id string, built time.Time) error {
+	if d.Reuse != nil && unchanged(d, cur, pred, im.Refs, inc.hookEnvOf(im)) {
+		return nil
+	}
+	return inc.Record(im, cur, pred, id, built)
+}
+
 // unchanged reports whether an image's stored record already says what
 // reusing it would record.
-func unchanged(d decision, cur *current, pred *Prediction, refs []string, hookEnv string) bool {
+func unchanged(d Decision, cur *Current, pred *Prediction, refs []string, hookEnv string) bool {
 	r := d.rec
-	return r != nil && r.Key == cur.key && r.ID == d.reuse.ID && slices.Equal(r.Refs, refs) &&
+	return r != nil && r.Key == cur.Key && r.ID == d.Reuse.ID && slices.Equal(r.Refs, refs) &&
 		(pred == nil || r.SourceKey == pred.Key) && r.HookEnv == hookEnv
 }
 
-// runKeys is what a run learns of input keys as it goes.
-type runKeys struct {
-	preds  map[string]*Prediction // source keys, taken before anything runs
-	steady map[string]bool        // components whose steps are skipped
-
-	mu    sync.Mutex
-	keys  map[string]string // input keys taken so far
-	built map[string]bool   // images built, not reused
-}
-
-// start predicts every image's source key, for the records of the run.
-func (k *runKeys) start(ctx context.Context, inc *Incremental, pl *plan.Plan) error {
-	k.keys, k.built = map[string]string{}, map[string]bool{}
-	if inc == nil {
-		return nil
-	}
+// PredictRun takes every image's source key before a run, and those of
+// the multi-platform images' builds for their other platforms than the
+// first (by task, "NAME os/arch"), for the records of the run.
+func (inc *Incremental) PredictRun(ctx context.Context, pl *plan.Plan) (map[string]*Prediction, error) {
 	preds, err := inc.predictKeys(ctx, pl)
+	if err == nil {
+		err = inc.predictOthers(ctx, pl, preds)
+	}
 	if err != nil {
-		return fmt.Errorf("reading the images' inputs: %w", err)
+		return nil, fmt.Errorf("reading the images' inputs: %w", err)
 	}
-	k.preds = preds
-	if err := inc.predictOthers(ctx, pl, preds); err != nil {
-		return fmt.Errorf("reading the images' inputs: %w", err)
-	}
-	return nil
+	return preds, nil
 }
 
-// finish saves the stat cache and drops stored manifests no record needs.
-func (k *runKeys) finish(inc *Incremental) error {
-	if inc == nil {
-		return nil
-	}
+// Save saves the stat cache and what registries said of bases; after a
+// run that built something, it drops the stored manifests no record
+// needs.
+func (inc *Incremental) Save(built bool) error {
 	err := errors.Join(inc.Scanner.Save(), inc.SaveBases())
-	if len(k.built) > 0 {
+	if built {
 		err = errors.Join(err, inc.Store.Prune())
 	}
 	return err
-}
-
-func (k *runKeys) key(name string) string {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.keys[name]
-}
-
-func (k *runKeys) setKey(name, key string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.keys[name] = key
-}
-
-func (k *runKeys) isBuilt(name string) bool {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return k.built[name]
-}
-
-func (k *runKeys) anyBuilt() bool {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	return len(k.built) > 0
-}
-
-func (k *runKeys) setBuilt(name string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.built[name] = true
 }

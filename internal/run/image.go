@@ -1,14 +1,16 @@
-package build
+package run
 
 import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"slices"
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/incremental"
 	"github.com/dockyard-build/dockyard/internal/project"
 	"github.com/dockyard-build/dockyard/internal/report"
 	"github.com/dockyard-build/dockyard/internal/state"
@@ -21,7 +23,7 @@ func (t *task) runImage(ctx context.Context) error {
 	if err := t.preImage(ctx, pim); err != nil {
 		return err
 	}
-	if what, at := notYet(t.r.Project, t.image.Name); what != "" {
+	if what, at := incremental.Missing(t.r.Project, t.image.Name); what != "" {
 		return &MissingContextError{Image: t.image.Name, What: what, At: at}
 	}
 	for _, c := range pim.CopyList {
@@ -51,7 +53,7 @@ func (t *task) preImage(ctx context.Context, im *project.Image) error {
 	if im.PreHook == "" && im.PostHook == "" {
 		return nil
 	}
-	if gen := path.Join(im.Context, "generated"); t.r.exists(im.Context) && !t.r.exists(gen) {
+	if gen := path.Join(im.Context, "generated"); t.r.Project.Exists(im.Context) && !t.r.Project.Exists(gen) {
 		if err := t.r.Workspace.Claim(gen); err != nil {
 			return err
 		}
@@ -63,19 +65,8 @@ func (t *task) preImage(ctx context.Context, im *project.Image) error {
 // hand, in the engine or in the registry cache.
 func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 	r, im := t.r, t.image
-	// Every label is set, if only to "", so that none is inherited from
-	// the parent image.
-	labels := map[string]string{
-		engine.LabelImage:      im.Name,
-		engine.LabelDockerfile: im.Dockerfile,
-		engine.LabelRepository: r.checkout,
-		engine.LabelComponent:  im.Component,
-		engine.LabelInputKey:   "",
-	}
-	for k, v := range r.labels {
-		labels[k] = v
-	}
-	var cur *current
+	labels := t.labels()
+	var cur *incremental.Current
 	if r.Incremental != nil {
 		var err error
 		if cur, err = t.takeKey(ctx); err != nil {
@@ -84,13 +75,57 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 		if done, err := t.reuse(ctx, cur, out); done || err != nil {
 			return err
 		}
-		labels[engine.LabelInputKey] = cur.key
+		labels[engine.LabelInputKey] = cur.Key
 	} else {
-		t.because(out, ReasonOff)
+		t.because(out, incremental.ReasonOff)
 	}
-	dockerfile, unpin, err := t.pinnedDockerfile(ctx)
+	res, err := t.build(ctx, labels, out)
 	if err != nil {
 		return err
+	}
+	r.keys.setBuilt(im.Name)
+	built := time.Now() // one time for both records: a later no-op then rewrites neither
+	if err := t.remember(res.ID, built); err != nil {
+		return err
+	}
+	if cur != nil {
+		if err := r.Incremental.Record(im, cur, t.pred(), res.ID, built); err != nil {
+			return err
+		}
+		if reg := r.Incremental.Registry; reg != nil {
+			if err := reg.Push(ctx, r.Engine, im.Name, cur.Key, res.ID); err != nil {
+				fmt.Fprintf(out, "warning: not kept in the registry cache: %v\n", err)
+			}
+		}
+	}
+	if r.AfterBuild != nil && !t.perPlatform {
+		return r.AfterBuild(ctx, im, res)
+	}
+	return nil
+}
+
+// labels are the labels the image gets. Every label is set, if only to
+// "", so that none is inherited from the parent image.
+func (t *task) labels() map[string]string {
+	im := t.image
+	labels := map[string]string{
+		engine.LabelImage:      im.Name,
+		engine.LabelDockerfile: im.Dockerfile,
+		engine.LabelRepository: t.r.checkout,
+		engine.LabelComponent:  im.Component,
+		engine.LabelInputKey:   "",
+	}
+	maps.Copy(labels, t.r.labels)
+	return labels
+}
+
+// build has the engine build the image on the exact images of its parents,
+// and reports the build's time, tries and image.
+func (t *task) build(ctx context.Context, labels map[string]string, out io.Writer) (engine.Result, error) {
+	r, im := t.r, t.image
+	dockerfile, unpin, err := t.pinnedDockerfile(ctx)
+	if err != nil {
+		return engine.Result{}, err
 	}
 	defer unpin()
 	req := engine.Request{
@@ -111,129 +146,46 @@ func (t *task) buildImage(ctx context.Context, out io.Writer) error {
 			ri.Attempts = append(ri.Attempts, report.Attempt{Worker: a.Worker, Platform: a.Platform, Error: a.Error})
 		}
 	}, res.ID, res.Size, status)
-	if err != nil {
-		return err
-	}
-	r.keys.setBuilt(im.Name)
-	built := time.Now() // one time for both records: a later no-op then rewrites neither
-	if err := t.remember(res.ID, built); err != nil {
-		return err
-	}
-	if cur != nil {
-		if err := r.Incremental.record(im, cur, t.pred(), res.ID, built); err != nil {
-			return err
-		}
-		if reg := r.Incremental.Registry; reg != nil {
-			if err := reg.Push(ctx, r.Engine, im.Name, cur.key, res.ID); err != nil {
-				fmt.Fprintf(out, "warning: not kept in the registry cache: %v\n", err)
-			}
-		}
-	}
-	if r.AfterBuild != nil && !t.perPlatform {
-		return r.AfterBuild(ctx, im, res)
-	}
-	return nil
+	return res, err
 }
 
 // takeKey takes the image's input key now that its parents are done and
 // its copies and hooks are in place; references holding {key} get it.
-func (t *task) takeKey(ctx context.Context) (*current, error) {
+func (t *task) takeKey(ctx context.Context) (*incremental.Current, error) {
 	r, im := t.r, t.image
 	parents := map[string]string{}
 	for name, id := range t.parents {
 		parents[name] = r.keys.key(id)
 	}
-	var cur *current
+	var cur *incremental.Current
 	err := r.timed("inputs", []string{im.Name}, func() error {
 		var err error
 		if r.keys.steady[im.Component] && im.Kind == project.KindComponent {
-			if cur = r.Incremental.lastInputs(im, t.buildPlatform()); cur != nil {
+			if cur = r.Incremental.LastInputs(im, t.buildPlatform()); cur != nil {
 				return nil
 			}
 		}
-		cur, err = r.Incremental.take(ctx, im, t.buildPlatform(), parents)
+		cur, err = r.Incremental.Take(ctx, im, t.buildPlatform(), parents)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("taking the input key: %w", err)
 	}
-	r.keys.setKey(t.id, cur.key)
+	r.keys.setKey(t.id, cur.Key)
 	if t.perPlatform {
-		r.Report.Update(im.Name, func(ri *report.Image) { ri.PlatformOf(t.platform).InputKey = cur.key })
+		r.Report.Update(im.Name, func(ri *report.Image) { ri.PlatformOf(t.platform).InputKey = cur.Key })
 		if !t.first {
 			return cur, nil
 		}
 	}
-	im.Key = cur.key
+	im.Key = cur.Key
 	if im.NeedsKey() {
-		if err := im.AddKeyRefs(cur.key); err != nil {
+		if err := im.AddKeyRefs(cur.Key); err != nil {
 			return nil, err
 		}
 	}
-	r.Report.Update(im.Name, func(ri *report.Image) { ri.InputKey, ri.Refs = cur.key, im.Refs })
+	r.Report.Update(im.Name, func(ri *report.Image) { ri.InputKey, ri.Refs = cur.Key, im.Refs })
 	return cur, nil
-}
-
-// reuse gives the image an image of the same input key, when the engine
-// or the registry cache has one, and reports whether it did; otherwise it
-// says why the image is built.
-func (t *task) reuse(ctx context.Context, cur *current, out io.Writer) (bool, error) {
-	r, im, inc := t.r, t.image, t.r.Incremental
-	if r.Options.NoCache {
-		t.because(out, ReasonForced)
-		return false, nil
-	}
-	d, err := inc.decide(ctx, im, cur, r.keys.isBuilt)
-	if err != nil {
-		return false, err
-	}
-	id, size, how, built := "", int64(0), "", time.Now()
-	switch {
-	case d.reuse != nil:
-		id, size, how, built = d.reuse.ID, d.info.Size, "in the engine", d.reuse.Built
-		if err := inc.retag(ctx, id, d.info.Refs, t.tags()); err != nil {
-			return false, err
-		}
-	case inc.Registry != nil:
-		pulled, err := inc.Registry.Pull(ctx, r.Engine, im.Name, cur.key, im.Refs[0])
-		if err != nil {
-			fmt.Fprintf(out, "warning: the registry cache did not answer: %v\n", err)
-		}
-		if pulled == "" {
-			break
-		}
-		info, _, err := inc.inspect(ctx, pulled)
-		if err != nil {
-			return false, err
-		}
-		id, size, how = pulled, info.Size, "pulled from the registry cache"
-		if err := inc.retag(ctx, id, info.Refs, t.tags()); err != nil {
-			return false, err
-		}
-	}
-	if id == "" {
-		t.because(out, d.reason)
-		return false, nil
-	}
-	if d.reuse == nil || !unchanged(d, cur, t.pred(), im.Refs, inc.hookEnvOf(im)) {
-		if err := inc.record(im, cur, t.pred(), id, built); err != nil {
-			return false, err
-		}
-	}
-	if err := t.remember(id, built); err != nil {
-		return false, err
-	}
-	fmt.Fprintf(out, "up to date: input key %s, image %s %s\n", short(cur.key), short(id), how)
-	t.upToDate = true
-	t.report(func(ri *report.Image) {
-		if d.reuse == nil {
-			ri.Reason = how
-		}
-	}, id, size, report.UpToDate)
-	if r.AfterBuild != nil && !t.perPlatform {
-		return true, r.AfterBuild(ctx, im, engine.Result{ID: id, Size: size})
-	}
-	return true, nil
 }
 
 // because logs and reports why the image is built.
@@ -282,21 +234,9 @@ func (t *task) report(f func(*report.Image), id string, size int64, status strin
 
 // pred is the predicted source inputs of the task's build: the image's,
 // or for a multi-platform image's other platforms, the task's own.
-func (t *task) pred() *Prediction {
+func (t *task) pred() *incremental.Prediction {
 	if t.perPlatform && !t.first {
 		return t.r.keys.preds[t.id]
 	}
 	return t.r.keys.preds[t.image.Name]
-}
-
-// MissingContextError is an image whose context, or a copy-list source,
-// still does not exist when its turn comes; What names it ("context x"),
-// At is where the image or the copy-list entry is declared.
-type MissingContextError struct {
-	Image, What string
-	At          project.Pos
-}
-
-func (e *MissingContextError) Error() string {
-	return fmt.Sprintf("%s: image %s: %s", e.At, e.Image, NotYet(e.What))
 }

@@ -1,4 +1,4 @@
-package build
+package incremental
 
 import (
 	"context"
@@ -7,10 +7,12 @@ import (
 	"io/fs"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/dockyard-build/dockyard/internal/buildcontext"
+	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -54,10 +56,34 @@ func Source(p *project.Project, name string) inputs.Source {
 	return src
 }
 
-// notYet names what an image reads from the source tree that does not
+// Changed lists the images whose inputs hold one of the files given (those
+// git says changed since a commit, for --since): their Dockerfile, kept
+// context files or copied-in folders. A change of dockyard.yaml or of an
+// env file changes every image.
+func Changed(p *project.Project, files []string) ([]string, error) {
+	configs := append([]string{config.FileName, config.AltFileName}, p.Config.EnvFiles...)
+	changed := []string{}
+	scanner := inputs.NewScanner(p.Root)
+	for _, im := range p.Images {
+		src := Source(p, im.Name)
+		for _, f := range files {
+			touches, err := scanner.Touches(src, f)
+			if err != nil {
+				return nil, err
+			}
+			if touches || slices.Contains(configs, path.Clean(f)) {
+				changed = append(changed, im.Name)
+				break
+			}
+		}
+	}
+	return changed, nil
+}
+
+// Missing names what an image reads from the source tree that does not
 // exist yet: its context, else the first copy-list source; "" when all is
 // there. at is where the image, or the copy-list entry, is declared.
-func notYet(p *project.Project, name string) (what string, at project.Pos) {
+func Missing(p *project.Project, name string) (what string, at project.Pos) {
 	im := p.Image(name)
 	if !p.Exists(im.Context) {
 		return "context " + im.Context, im.Declared
@@ -91,14 +117,7 @@ func staged(p *project.Project, name string) bool {
 // are read in parallel, each context once; keys then follow in plan order,
 // parents first.
 func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[string]*Prediction, error) {
-	type tree struct {
-		once     sync.Once
-		manifest inputs.Manifest
-		digest   string
-		err      error
-	}
-	var mu sync.Mutex
-	trees := map[string]*tree{}
+	trees := &trees{byID: map[string]*tree{}}
 	preds := make([]*Prediction, len(pl.Images))
 	errs := make([]error, len(pl.Images))
 	var wg sync.WaitGroup
@@ -108,24 +127,9 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			src := Source(inc.Project, im.Name)
-			id := fmt.Sprintf("%s %v", src.Context, src.Overlays)
-			if own := buildcontext.DockerfileIgnore(src.Dockerfile); inc.Project.Exists(own) {
-				id += " " + own // its own ignore file makes its own tree
-			}
-			mu.Lock()
-			t := trees[id]
-			if t == nil {
-				t = &tree{}
-				trees[id] = t
-			}
-			mu.Unlock()
-			t.once.Do(func() {
-				t.manifest, t.err = inc.Scanner.Manifest(src.Context, src.Dockerfile, src.Overlays)
-				t.digest = t.manifest.Digest()
-			})
+			t := trees.of(inc, Source(inc.Project, im.Name))
 			in, err := inc.partialInputs(ctx, im, platformOf(im))
-			missing, _ := notYet(inc.Project, im.Name)
+			missing, _ := Missing(inc.Project, im.Name)
 			if err == nil && (missing == "" || !errors.Is(t.err, fs.ErrNotExist)) {
 				err = t.err
 			}
@@ -154,4 +158,38 @@ func (inc *Incremental) predictKeys(ctx context.Context, pl *plan.Plan) (map[str
 		out[im.Name] = p
 	}
 	return out, nil
+}
+
+// trees are the manifests of the sources' trees, each read once however
+// many images share it.
+type trees struct {
+	mu   sync.Mutex
+	byID map[string]*tree
+}
+
+type tree struct {
+	once     sync.Once
+	manifest inputs.Manifest
+	digest   string
+	err      error
+}
+
+// of returns the manifest of a source's tree, reading it on the first call.
+func (ts *trees) of(inc *Incremental, src inputs.Source) *tree {
+	id := fmt.Sprintf("%s %v", src.Context, src.Overlays)
+	if own := buildcontext.DockerfileIgnore(src.Dockerfile); inc.Project.Exists(own) {
+		id += " " + own // its own ignore file makes its own tree
+	}
+	ts.mu.Lock()
+	t := ts.byID[id]
+	if t == nil {
+		t = &tree{}
+		ts.byID[id] = t
+	}
+	ts.mu.Unlock()
+	t.once.Do(func() {
+		t.manifest, t.err = inc.Scanner.Manifest(src.Context, src.Dockerfile, src.Overlays)
+		t.digest = t.manifest.Digest()
+	})
+	return t
 }

@@ -1,14 +1,13 @@
-// Package build runs a plan: it schedules the images and the components'
-// steps on a DAG, drives the engine, keeps the workspace safe, and records
+// Package run runs a build of a plan: it schedules the images and the
+// components' steps on a DAG, drives the engine, skips what package
+// incremental says is up to date, keeps the workspace safe, and records
 // everything in the progress view and the report.
-package build
+package run
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"slices"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/incremental"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
 	"github.com/dockyard-build/dockyard/internal/project"
@@ -62,7 +62,7 @@ type Runner struct {
 
 	// Incremental skips images whose input key matches an image at hand;
 	// nil builds every image (cache: off).
-	Incremental *Incremental
+	Incremental *incremental.Incremental
 	// State records the image built or reused for each project image,
 	// and holds the checkout's identity; nil means the engine's store in
 	// the repository.
@@ -118,7 +118,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		return err
 	}
 	if inc := r.Incremental; inc != nil && !r.Options.NoCache {
-		if r.keys.steady, err = inc.steady(ctx, r.Plan, r.keys.preds, r.Options.RerunHooks); err != nil {
+		if r.keys.steady, err = inc.Steady(ctx, r.Plan, r.keys.preds, r.Options.RerunHooks); err != nil {
 			return err
 		}
 	}
@@ -245,22 +245,6 @@ func (r *Runner) claims() []string {
 	return paths
 }
 
-// ConflictError is a path the user owns that a step would have to create.
-type ConflictError struct{ Err error }
-
-func (e *ConflictError) Error() string { return e.Err.Error() }
-func (e *ConflictError) Unwrap() error { return e.Err }
-
-func joinFailures(outcomes []sched.Outcome) error {
-	var errs []error
-	for _, o := range outcomes {
-		if o.Status == sched.Failed {
-			errs = append(errs, fmt.Errorf("%s: %w", o.ID, o.Err))
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // sourceLabels record where images come from: the git commit, when the
 // repository is a git work tree.
 func sourceLabels(root string) map[string]string {
@@ -270,11 +254,6 @@ func sourceLabels(root string) map[string]string {
 		labels["org.opencontainers.image.revision"] = strings.TrimSpace(string(out))
 	}
 	return labels
-}
-
-func (r *Runner) exists(rel string) bool {
-	_, err := os.Stat(r.Project.Abs(rel))
-	return err == nil
 }
 
 func firstLine(s string) string {
