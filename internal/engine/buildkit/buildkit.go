@@ -90,6 +90,8 @@ type Engine struct {
 	// SetRegistry).
 	cache *LayerCache
 	keys  authn.Keychain
+	// registry, when set, is the registry store (see UseRegistry).
+	registry *registryStore
 	// gc is the layout's gcLock, held shared while the engine is open.
 	gc *flock.Flock
 }
