@@ -15,8 +15,11 @@
 # RUNS (3), BUILDX (default: buildx on PATH, else
 # /var/cache/dockyard/bin/buildx; GOBIN=/var/cache/dockyard/bin go install
 # github.com/docker/buildx/cmd/buildx@v0.38.2), BUILDKIT_HOST (default:
-# scripts/buildkitd.sh's socket). Bake leaves its results in BuildKit's
-# cache; dockyard exports each image into its OCI layout, as it always does.
+# scripts/buildkitd.sh's socket). STORE (layout): with layout, bake leaves
+# its results in BuildKit's cache and dockyard exports each image into its
+# OCI layout; with registry, a docker-registry on 127.0.0.1 (REGISTRY_PORT,
+# 5099) gets every image from both sides (bake's output type=image,push=true;
+# dockyard's buildkit.store: registry).
 set -euo pipefail
 
 images=${IMAGES:-40}
@@ -24,6 +27,7 @@ components=${COMPONENTS:-30}
 hooks=${HOOKS:-0.3}
 seed=${SEED:-1}
 runs=${RUNS:-3}
+store=${STORE:-layout}
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -40,6 +44,17 @@ command -v jq >/dev/null || die "bench/pai_build.sh needs jq (apt-get install jq
 work=$(mktemp -d "${TMPDIR:-/tmp}/dockyard-bench-bake.XXXXXX")
 token=dyb$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 trap 'rm -rf "$work"' EXIT
+push=""
+if [[ $store == registry ]]; then
+	command -v docker-registry >/dev/null || die "STORE=registry needs docker-registry (apt-get install docker-registry)"
+	reg=127.0.0.1:${REGISTRY_PORT:-5099}
+	mkdir -p "$work/registry"
+	printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s}\nhttp:\n  addr: %s\n' "$work/registry" "$reg" >"$work/registry.yml"
+	docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+	registry_pid=$!
+	trap 'kill "$registry_pid"; rm -rf "$work"' EXIT
+	push=$reg/bench/
+fi
 export BUILDX_CONFIG=$work/buildx
 "$buildx" create --name "$token" --driver remote "$bk_host" >/dev/null
 
@@ -51,10 +66,13 @@ log "load average $load"
 fresh() { # NAME: a new copy of the repository with image names of its own
 	"$work/gen" -images "$images" -components "$components" -seed "$seed" -hooks "$hooks" -run-work 1000 \
 		-prefix "$token-$1-" -o "$work/$1" 2>>"$work/gen.log"
+	if [[ -n $push ]]; then
+		sed -i "s|^registry:|buildkit: {store: registry}\nregistry:\n  domain: \"$reg\"|" "$work/$1/dockyard.yaml"
+	fi
 }
 bake() {
 	"$work/dockyard" plan --format json -C "$work/$1" >"$work/$1.json" 2>/dev/null
-	env BUILDX="$buildx" LOG_DIR="$work/$1-logs" bash "$here/pai_build.sh" --bake "$token" -p "$work/$1.json" -C "$work/$1"
+	env BUILDX="$buildx" BAKE_PUSH="$push" LOG_DIR="$work/$1-logs" bash "$here/pai_build.sh" --bake "$token" -p "$work/$1.json" -C "$work/$1"
 }
 dockyard() { env BUILDKIT_HOST="$bk_host" "$work/dockyard" build -C "$work/$1" --engine buildkit --progress quiet; }
 
@@ -69,7 +87,7 @@ done
 bake_med=$(printf '%s\n' "${bake_ms[@]}" | median)
 dy_med=$(printf '%s\n' "${dy_ms[@]}" | median)
 cat <<TABLE
-## Full cold builds: $images images on one buildkitd
+## Full cold builds: $images images on one buildkitd, store $store
 
 | side | median of $runs | runs |
 |---|---|---|

@@ -33,7 +33,8 @@
 # on the buildx builder BUILDER (each FROM or COPY --from of a project image
 # a named context "target:<image>", the refs as tags, the result left in
 # BuildKit's cache), then the post-build hooks. BUILDX is the buildx binary
-# (default: buildx).
+# (default: buildx). With BAKE_PUSH=PREFIX, each image is pushed instead to
+# its refs that start with PREFIX (registry/namespace/), the others dropped.
 set -euo pipefail
 
 usage="usage: pai_build.sh [--no-cache] [--bake BUILDER] -p PLAN.json -C REPO"
@@ -139,15 +140,15 @@ images() {
 # bake_all: one buildx bake of every image of the plan.
 bake_all() {
 	local file=$log_dir/docker-bake.json
-	jq '{
+	jq --arg push "${BAKE_PUSH:-}" '{
 		group: {default: {targets: [.images[].name]}},
-		target: (.images | map({key: .name, value: {
+		target: (.images | map({key: .name, value: ({
 			context: .context,
 			dockerfile: (.context as $c | .dockerfile | ltrimstr("\($c)/")),
-			tags: .refs,
+			tags: (if $push == "" then .refs else [.refs[] | select(startswith($push))] end),
 			labels: {"dev.dockyard.image": .name},
 			contexts: ([.parents[]? | select(.ref) | {key: .ref, value: "target:\(.name)"}] | from_entries)
-		}}) | from_entries)
+		} + (if $push == "" then {} else {output: ["type=image,push=true"]} end))}) | from_entries)
 	}' "$plan" >"$file"
 	log "Bake all images"
 	if ! "${BUILDX:-buildx}" --builder "$bake" bake "${no_cache[@]}" --progress plain -f "$file" >"$log_dir/bake.log" 2>&1; then

@@ -22,6 +22,11 @@ func setupBuildKit(env *testscript.Env) error {
 		}
 		env.T().Skip(err.Error())
 	}
+	// The daemon the other tests use: a script's environment does not
+	// inherit BUILDKIT_HOST.
+	if host := os.Getenv("BUILDKIT_HOST"); host != "" {
+		env.Setenv("BUILDKIT_HOST", host)
+	}
 	env.Setenv("STORE", filepath.Join(env.WorkDir, "store"))
 	// The user's cache, where runs on one pool share their loads: the
 	// script's own.

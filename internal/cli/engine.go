@@ -180,6 +180,10 @@ func (g *globals) openBuildKit(ctx context.Context) (*buildkit.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg := g.registryStore; cfg != nil {
+		keys := keychain(cfg)
+		e.UseRegistry(cfg.Registry.Prefix()+"/", publish.NewStore(keys), keys)
+	}
 	if err := e.Ping(ctx); err != nil {
 		e.Close()
 		return nil, err
@@ -210,6 +214,9 @@ func poolWorker(w config.Worker) buildkit.Worker {
 // and workers.
 func (g *globals) setStoreRoot(cfg *config.Config) {
 	g.buildkit, g.workers = cfg.BuildKit.Address, cfg.Workers
+	if cfg.BuildKit.Store == "registry" {
+		g.registryStore = cfg
+	}
 	if g.root == "" && cfg.Root != "" {
 		g.root = cfg.Root
 		if !filepath.IsAbs(g.root) {

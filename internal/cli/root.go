@@ -51,6 +51,9 @@ type globals struct {
 	// buildkit is dockyard.yaml's buildkit.address, and workers its pool.
 	buildkit string
 	workers  []config.Worker
+	// registryStore is the project's configuration when buildkit.store is
+	// registry: the buildkit engine keeps its images in its registry.
+	registryStore *config.Config
 }
 
 // Main runs dockyard with args and returns the process's exit code.

@@ -152,7 +152,13 @@ func (r *Ref) UnmarshalYAML(n *yaml.Node) error {
 type BuildKit struct {
 	// Address is buildkitd's; $BUILDKIT_HOST wins over it.
 	Address string `yaml:"address"`
+	// Store is where the engine keeps its images: one of Stores.
+	Store string `yaml:"store"`
 }
+
+// Stores lists the values buildkit.store accepts: layout (an OCI layout
+// of dockyard's, the default) or registry (the project's registry).
+var Stores = []string{"layout", "registry"}
 
 // Engines lists the values engine accepts.
 var Engines = []string{"auto", "docker", "embedded", "buildkit"}
@@ -183,6 +189,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.Cache == "" {
 		c.Cache = "local"
+	}
+	if c.BuildKit.Store == "" {
+		c.BuildKit.Store = "layout"
 	}
 	if c.Registry.Tag == "" {
 		c.Registry.Tag = "latest"

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -67,6 +68,12 @@ func (w Worker) Resolved(root string) Worker {
 func (c *Config) validateWorkers(root string, top *yaml.Node, ps *problems) {
 	if len(c.Workers) > 0 && c.BuildKit.Address != "" {
 		ps.add(FileName, lineOf(top, "buildkit", "address"), "buildkit.address and workers exclude each other: list that daemon among the workers")
+	}
+	switch {
+	case !slices.Contains(Stores, c.BuildKit.Store):
+		ps.add(FileName, lineOf(top, "buildkit", "store"), "buildkit.store %q is not one of %s", c.BuildKit.Store, strings.Join(Stores, ", "))
+	case c.BuildKit.Store == "registry" && c.Registry.host() == "":
+		ps.add(FileName, lineOf(top, "buildkit", "store"), "buildkit.store: registry needs a registry to keep images in: set registry.domain")
 	}
 	seen := map[string]int{}
 	enabled := 0

@@ -127,3 +127,29 @@ workers:
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
+
+func TestBuildKitStore(t *testing.T) {
+	for _, tc := range []struct {
+		yaml string
+		want []string
+	}{
+		{"version: 1\n", nil},
+		{"version: 1\nbuildkit: {store: registry}\nregistry: {domain: r.example, namespace: ns}\n", nil},
+		{"version: 1\nbuildkit:\n  store: registry\nregistry: {namespace: ns}\n",
+			[]string{"dockyard.yaml:3: buildkit.store: registry needs a registry to keep images in: set registry.domain"}},
+		{"version: 1\nbuildkit:\n  store: disk\n",
+			[]string{`dockyard.yaml:3: buildkit.store "disk" is not one of layout, registry`}},
+	} {
+		c, err := Load(writeFiles(t, map[string]string{FileName: tc.yaml}))
+		var got []string
+		if err != nil {
+			got = Lines(err)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("%q: problems (-want +got):\n%s", tc.yaml, diff)
+		}
+		if err == nil && c.BuildKit.Store == "" {
+			t.Errorf("%q: no default store", tc.yaml)
+		}
+	}
+}

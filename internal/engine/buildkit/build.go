@@ -64,6 +64,10 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	if err != nil {
 		return engine.Result{}, err
 	}
+	export, err := e.export(req)
+	if err != nil {
+		return engine.Result{}, err
+	}
 	opt := client.SolveOpt{
 		Frontend:      frontend,
 		FrontendAttrs: frontendAttrs(req),
@@ -71,19 +75,17 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 		// The context's rules decide alone what it sends.
 		LocalFilterOpt: filter,
 		Session:        append(attachables, e.auth()),
-		Exports: []client.ExportEntry{{
-			Type: client.ExporterOCI, Attrs: map[string]string{"tar": "false"}, OutputStore: e.store.content,
-		}},
+		Exports:        []client.ExportEntry{export},
 	}
 	contexts, err := e.contexts(req, dockerfile)
 	if err != nil {
 		return engine.Result{}, err
 	}
-	if len(contexts) > 0 {
-		for name, value := range contexts {
-			opt.FrontendAttrs["context:"+name] = value
+	for name, value := range contexts {
+		opt.FrontendAttrs["context:"+name] = value
+		if strings.HasPrefix(value, "oci-layout://") {
+			opt.OCIStores = map[string]content.Store{storeID: e.store.content}
 		}
-		opt.OCIStores = map[string]content.Store{storeID: e.store.content}
 	}
 	e.applyCache(&opt, req.Image, req.Platform)
 
@@ -91,7 +93,7 @@ func (e *Engine) build(ctx context.Context, req engine.Request, logs io.Writer) 
 	if err != nil {
 		return engine.Result{Attempts: attempts}, err
 	}
-	res, err := e.keep(resp.ExporterResponse, req.Tags)
+	res, err := e.keep(ctx, resp.ExporterResponse, req.Tags)
 	res.Attempts = attempts
 	return res, err
 }
@@ -178,8 +180,8 @@ func failure(tr *bkprogress.Trace, err error) error {
 	return fmt.Errorf("buildkitd: %s", msg)
 }
 
-// keep records the exported image in the layout under tags.
-func (e *Engine) keep(resp map[string]string, tags []string) (engine.Result, error) {
+// keep records the exported image in the layout's index under tags.
+func (e *Engine) keep(ctx context.Context, resp map[string]string, tags []string) (engine.Result, error) {
 	raw, err := base64.StdEncoding.DecodeString(resp[exptypes.ExporterImageDescriptorKey])
 	var desc ocispecs.Descriptor
 	if err == nil {
@@ -189,10 +191,11 @@ func (e *Engine) keep(resp map[string]string, tags []string) (engine.Result, err
 	if err != nil || desc.Digest == "" || config == "" {
 		return engine.Result{}, errors.New("buildkitd's exporter did not say which image it wrote")
 	}
-	if err := e.store.put(desc, config, tags); err != nil {
+	desc.Annotations = map[string]string{annotationConfig: config, annotationRemote: e.remoteOf(desc, tags)}
+	if err := e.store.put(desc, desc.Annotations, tags); err != nil {
 		return engine.Result{}, err
 	}
-	size, err := e.size(desc)
+	size, err := e.size(ctx, desc)
 	if err != nil {
 		return engine.Result{}, err
 	}

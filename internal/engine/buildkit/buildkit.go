@@ -9,7 +9,9 @@
 // those the layout lacks. Push, save, ls and incremental builds read that
 // layout. A child's project parents are given to BuildKit as named
 // contexts that point at exact manifests of the layout (see Pin): never a
-// name that BuildKit would look up in a registry.
+// name that BuildKit would look up in a registry. With a registry store
+// (see UseRegistry), buildkitd pushes the images to the project's
+// registry instead, and parents are manifests there, pinned by digest.
 //
 // The engine builds on one daemon, or on a pool of them (Options.Workers,
 // see pool): each build goes to the least loaded worker that builds its
@@ -90,6 +92,8 @@ type Engine struct {
 	// SetRegistry).
 	cache *LayerCache
 	keys  authn.Keychain
+	// registry, when set, is the registry store (see UseRegistry).
+	registry *registryStore
 	// gc is the layout's gcLock, held shared while the engine is open.
 	gc *flock.Flock
 }

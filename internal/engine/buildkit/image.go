@@ -2,6 +2,7 @@ package buildkit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,7 +18,7 @@ import (
 // What the engine offers beyond builds, all on the image layout.
 
 // Image reads an image of the layout: by reference, ID or manifest digest.
-func (e *Engine) Image(_ context.Context, ref string) (v1.Image, error) {
+func (e *Engine) Image(ctx context.Context, ref string) (v1.Image, error) {
 	desc, ok, err := e.store.find(ref)
 	if err != nil {
 		return nil, err
@@ -25,10 +26,15 @@ func (e *Engine) Image(_ context.Context, ref string) (v1.Image, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s in the buildkit engine's store %s: %w", ref, e.store.dir, engine.ErrNotFound)
 	}
-	return e.image(desc)
+	return e.image(ctx, desc)
 }
 
-func (e *Engine) image(desc ocispecs.Descriptor) (v1.Image, error) {
+// image reads the image of desc: from the layout, or from the registry
+// for an image of the registry store.
+func (e *Engine) image(ctx context.Context, desc ocispecs.Descriptor) (v1.Image, error) {
+	if r := desc.Annotations[annotationRemote]; r != "" {
+		return e.remoteImage(ctx, r)
+	}
 	h, err := v1.NewHash(desc.Digest.String())
 	if err != nil {
 		return nil, err
@@ -41,7 +47,7 @@ func (e *Engine) image(desc ocispecs.Descriptor) (v1.Image, error) {
 }
 
 // Inspect finds an image of the layout.
-func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, bool, error) {
+func (e *Engine) Inspect(ctx context.Context, ref string) (engine.ImageInfo, bool, error) {
 	desc, ok, err := e.store.find(ref)
 	if err != nil || !ok {
 		return engine.ImageInfo{}, false, err
@@ -50,12 +56,16 @@ func (e *Engine) Inspect(_ context.Context, ref string) (engine.ImageInfo, bool,
 	if err != nil {
 		return engine.ImageInfo{}, false, err
 	}
-	info, err := e.info(desc, list)
+	info, err := e.info(ctx, desc, list)
+	if errors.Is(err, engine.ErrNotFound) {
+		// The registry lost it: the store does not hold it any more.
+		return engine.ImageInfo{}, false, nil
+	}
 	return info, err == nil, err
 }
 
 // List lists the layout's images that carry dockyard's image label.
-func (e *Engine) List(_ context.Context, labels ...string) ([]engine.ImageInfo, error) {
+func (e *Engine) List(ctx context.Context, labels ...string) ([]engine.ImageInfo, error) {
 	list, err := e.store.entries()
 	if err != nil {
 		return nil, err
@@ -67,7 +77,10 @@ func (e *Engine) List(_ context.Context, labels ...string) ([]engine.ImageInfo, 
 			continue
 		}
 		seen[d.Digest.String()] = true
-		info, err := e.info(d, list)
+		info, err := e.info(ctx, d, list)
+		if errors.Is(err, engine.ErrNotFound) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -79,8 +92,8 @@ func (e *Engine) List(_ context.Context, labels ...string) ([]engine.ImageInfo, 
 }
 
 // info describes the image of desc, with its names among list.
-func (e *Engine) info(desc ocispecs.Descriptor, list []ocispecs.Descriptor) (engine.ImageInfo, error) {
-	img, err := e.image(desc)
+func (e *Engine) info(ctx context.Context, desc ocispecs.Descriptor, list []ocispecs.Descriptor) (engine.ImageInfo, error) {
+	img, err := e.image(ctx, desc)
 	if err != nil {
 		return engine.ImageInfo{}, err
 	}
@@ -103,7 +116,7 @@ func (e *Engine) info(desc ocispecs.Descriptor, list []ocispecs.Descriptor) (eng
 
 // Tag gives the image id more references, moving each from the image
 // that had it.
-func (e *Engine) Tag(_ context.Context, id string, refs []string) error {
+func (e *Engine) Tag(ctx context.Context, id string, refs []string) error {
 	desc, ok, err := e.store.find(id)
 	if err != nil {
 		return err
@@ -111,13 +124,23 @@ func (e *Engine) Tag(_ context.Context, id string, refs []string) error {
 	if !ok {
 		return fmt.Errorf("tagging %s: %w", id, engine.ErrNotFound)
 	}
-	return e.store.put(desc, desc.Annotations[annotationConfig], refs)
+	if err := e.tagRemote(ctx, desc, refs); err != nil {
+		return err
+	}
+	return e.store.put(desc, desc.Annotations, refs)
 }
 
-// Load writes img into the layout under ref.
-func (e *Engine) Load(_ context.Context, ref string, img v1.Image) error {
-	if err := layout.Path(e.store.dir).WriteImage(img); err != nil {
-		return fmt.Errorf("loading %s into the store %s: %w", ref, e.store.dir, err)
+// Load writes img into the layout under ref; into the registry, of the
+// registry store.
+func (e *Engine) Load(ctx context.Context, ref string, img v1.Image) error {
+	remote, err := e.loadRemote(ctx, ref, img)
+	if err != nil {
+		return err
+	}
+	if remote == "" {
+		if err := layout.Path(e.store.dir).WriteImage(img); err != nil {
+			return fmt.Errorf("loading %s into the store %s: %w", ref, e.store.dir, err)
+		}
 	}
 	mt, err := img.MediaType()
 	if err != nil {
@@ -136,13 +159,13 @@ func (e *Engine) Load(_ context.Context, ref string, img v1.Image) error {
 		return err
 	}
 	desc := ocispecs.Descriptor{MediaType: string(mt), Digest: digest.Digest(d.String()), Size: size}
-	return e.store.put(desc, cfg.String(), []string{ref})
+	return e.store.put(desc, map[string]string{annotationConfig: cfg.String(), annotationRemote: remote}, []string{ref})
 }
 
 // size is the size of the image of desc: its config and its layers, as
 // stored.
-func (e *Engine) size(desc ocispecs.Descriptor) (int64, error) {
-	img, err := e.image(desc)
+func (e *Engine) size(ctx context.Context, desc ocispecs.Descriptor) (int64, error) {
+	img, err := e.image(ctx, desc)
 	if err != nil {
 		return 0, err
 	}

@@ -45,7 +45,7 @@ func (e *Engine) Pin(_ context.Context, id string) (string, func(), error) {
 	if e.pins.to == nil {
 		e.pins.to, e.pins.n = map[string]string{}, map[string]int{}
 	}
-	e.pins.to[name] = "oci-layout://" + storeID + "@" + desc.Digest.String()
+	e.pins.to[name] = contextValue(desc)
 	e.pins.n[name]++
 	return name, func() { e.pins.release(name) }, nil
 }
@@ -74,7 +74,7 @@ func (e *Engine) contexts(req engine.Request, dockerfile []byte) (map[string]str
 	candidates := map[string]string{}
 	for _, d := range list {
 		if n := d.Annotations[annotationName]; n != "" {
-			candidates[n] = "oci-layout://" + storeID + "@" + d.Digest.String()
+			candidates[n] = contextValue(d)
 		}
 	}
 	e.pins.mu.Lock()

@@ -28,7 +28,7 @@ const gcLock = "gc.lock"
 // named or not, of any checkout. It returns what it removed, nothing when
 // another dockyard has the layout open, which may be writing blobs that no
 // image names yet (engine.ErrBusy).
-func (e *Engine) Prune(_ context.Context, checkout string, keep func(id string) bool) (engine.Pruned, error) {
+func (e *Engine) Prune(ctx context.Context, checkout string, keep func(id string) bool) (engine.Pruned, error) {
 	var out engine.Pruned
 	if checkout == "" {
 		return out, nil
@@ -51,10 +51,11 @@ func (e *Engine) Prune(_ context.Context, checkout string, keep func(id string) 
 	}
 	drop := map[digest.Digest]bool{}
 	for _, d := range list {
-		if d.Annotations[annotationName] != "" || keep(d.Annotations[annotationConfig]) {
+		if d.Annotations[annotationName] != "" || keep(d.Annotations[annotationConfig]) ||
+			d.Annotations[annotationRemote] != "" && e.registry == nil {
 			continue
 		}
-		info, err := e.info(d, list)
+		info, err := e.info(ctx, d, list)
 		if err != nil {
 			return out, err
 		}
@@ -90,6 +91,9 @@ func (s *store) sweep() (int, int64, error) {
 	}
 	used := map[digest.Digest]bool{}
 	for _, d := range list {
+		if d.Annotations[annotationRemote] != "" {
+			continue // its blobs are in the registry
+		}
 		if err := s.mark(d, used); err != nil {
 			return 0, 0, err
 		}

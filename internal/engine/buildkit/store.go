@@ -25,6 +25,9 @@ const (
 	annotationName = "io.containerd.image.name"
 	// annotationConfig is the image's config digest: its ID.
 	annotationConfig = "dev.dockyard.config"
+	// annotationRemote is, for an image of the registry store, where its
+	// blobs are: ref@sha256:... in the project's registry (see Remote).
+	annotationRemote = "dev.dockyard.remote"
 )
 
 // store is the OCI image layout where the engine keeps the images it
@@ -106,10 +109,11 @@ func (s *store) update(change func([]ocispecs.Descriptor) []ocispecs.Descriptor)
 	return os.Rename(tmp, filepath.Join(s.dir, ocispecs.ImageIndexFile))
 }
 
-// put records the image desc (a manifest, with its config digest) under
-// refs, moving each from the image that had it; without refs the image
-// gets an entry without a name unless it has one already.
-func (s *store) put(desc ocispecs.Descriptor, config string, refs []string) error {
+// put records the image desc (a manifest, with its annotations: its config
+// digest, and where it lives when it is in a registry) under refs, moving
+// each from the image that had it; without refs the image gets an entry
+// without a name unless it has one already.
+func (s *store) put(desc ocispecs.Descriptor, annotations map[string]string, refs []string) error {
 	names := make([]string, 0, len(refs))
 	for _, r := range refs {
 		n, err := familiar(r)
@@ -144,7 +148,10 @@ func (s *store) put(desc ocispecs.Descriptor, config string, refs []string) erro
 		}
 		for _, n := range names {
 			e := entry
-			e.Annotations = map[string]string{annotationConfig: config}
+			e.Annotations = map[string]string{annotationConfig: annotations[annotationConfig]}
+			if r := annotations[annotationRemote]; r != "" {
+				e.Annotations[annotationRemote] = r
+			}
 			if n != "" {
 				e.Annotations[annotationName] = n
 			}
