@@ -138,6 +138,12 @@ func (s *store) mark(d ocispecs.Descriptor, used map[digest.Digest]bool) error {
 		return nil
 	}
 	data, err := os.ReadFile(filepath.Join(s.dir, ocispecs.ImageBlobsDir, d.Digest.Algorithm().String(), d.Digest.Encoded()))
+	if errors.Is(err, fs.ErrNotExist) {
+		// A damaged entry (its manifest lost, by a crash or another
+		// tool): no image can be read through it, so what it would reach
+		// keeps nothing, and the prune goes on.
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("reading %s from the image store: %w", d.Digest, err)
 	}
