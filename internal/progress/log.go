@@ -53,9 +53,11 @@ func (t *task) closeFile() error {
 // at once so that lines of parallel tasks never mix. Close flushes a partial
 // line and, once the task's last writer closed, closes the file.
 //
-// The first call for a name in a Progress replaces an old log file of that
-// name; later calls append to it. Trouble with the file does not stop the
-// rendering: the first such error is returned by Close, and by Progress.Close.
+// The file is opened when the first line comes, so that a task that says
+// nothing leaves the log of its last run alone (see Note). The first file
+// a Progress opens for a name replaces an old log file of that name; later
+// ones append to it. Trouble with the file does not stop the rendering:
+// the first such error is returned by Close, and by Progress.Close.
 func (p *Progress) Log(task string) io.WriteCloser {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -66,19 +68,36 @@ func (p *Progress) Log(task string) io.WriteCloser {
 	}
 	w.counted = true
 	t.writers++
-	if t.file == nil {
-		flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-		if t.created {
-			flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
-		}
-		f, err := p.logs.OpenFile(safeName(task)+".log", flag, 0o644)
-		if err != nil {
-			t.fail(fmt.Errorf("opening log of %s: %w", task, err))
-		} else {
-			t.file, t.created = f, true
-		}
-	}
 	return w
+}
+
+// open opens t's log file for a line to come, if a writer counts on it.
+func (p *Progress) open(t *task) {
+	if t.file != nil || t.writers == 0 || t.err != nil || p.closed {
+		return
+	}
+	flag := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if t.created {
+		flag = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	}
+	f, err := p.logs.OpenFile(safeName(t.name)+".log", flag, 0o644)
+	if err != nil {
+		t.fail(fmt.Errorf("opening log of %s: %w", t.name, err))
+		return
+	}
+	t.file, t.created = f, true
+}
+
+// Note renders a line of task's, and keeps it for Tail, without writing
+// it to the task's log file: a task that found nothing to do says so
+// there, and its log file keeps what its last run that did something
+// wrote.
+func (p *Progress) Note(task, line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	t := p.task(task)
+	t.tail.add(line)
+	p.emitLocked(event{Type: "log", Task: t.name, Line: line})
 }
 
 // LogPath returns the file that keeps task's log: LogDir/<task>.log with
@@ -127,6 +146,7 @@ func (p *Progress) lines(t *task, lines []string) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.open(t)
 	if t.file != nil {
 		var b bytes.Buffer
 		for _, l := range lines {

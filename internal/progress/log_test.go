@@ -105,6 +105,45 @@ func TestLogFileReplacedThenAppended(t *testing.T) {
 	}
 }
 
+// TestNoteKeepsTheLastLog checks that a task that only notes (an image up
+// to date) or opens its log and says nothing leaves the log of its last
+// run as it was, while what it notes is rendered and kept for Tail.
+func TestNoteKeepsTheLastLog(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "web.log")
+	if err := os.WriteFile(path, []byte("the last build\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	p, err := New(Options{Mode: Plain, Out: &out, LogDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := p.Log("web")
+	p.Note("web", "up to date")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Log("quiet").Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "the last build\n" {
+		t.Errorf("log file = %q, want the last build's log untouched", got)
+	}
+	if !strings.Contains(out.String(), "[web] up to date") {
+		t.Errorf("output %q lacks the note", out.String())
+	}
+	if got := p.Tail("web", 1); !cmp.Equal(got, []string{"up to date"}) {
+		t.Errorf("Tail = %q, want the note", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "quiet.log")); !os.IsNotExist(err) {
+		t.Errorf("a task that said nothing made a log file: %v", err)
+	}
+}
+
 func TestLongPartialLineIsSplit(t *testing.T) {
 	p := newTest(t, Quiet, io.Discard, newClock())
 	w := p.Log("a")

@@ -37,7 +37,8 @@ func (t *task) reuse(ctx context.Context, cur *incremental.Current, out io.Write
 	if err := t.remember(got.id, got.built); err != nil {
 		return false, err
 	}
-	fmt.Fprintf(out, "up to date: input key %s, image %s %s\n", short(cur.Key), short(got.id), got.how)
+	// Said, not logged: the image's log keeps the build that made it.
+	r.Progress.Note(t.id, fmt.Sprintf("up to date: input key %s, image %s %s", short(cur.Key), short(got.id), got.how))
 	t.upToDate = true
 	t.report(func(ri *report.Image) {
 		if d.Reuse == nil {

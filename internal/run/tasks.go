@@ -119,9 +119,8 @@ func (t *task) skipped() bool {
 	if steady {
 		status = report.HooksSkipped
 		if t.id == preID(t.component.Name) {
-			out, closeLog := t.r.logTo(t.id)
-			fmt.Fprintln(out, "copies and hooks skipped: their inputs did not change since they last ran")
-			closeLog()
+			// Said, not logged: the hooks' logs keep their last run.
+			t.r.Progress.Note(t.id, "copies and hooks skipped: their inputs did not change since they last ran")
 		}
 	}
 	for _, name := range t.images {
