@@ -2,14 +2,14 @@ package cli
 
 import (
 	"cmp"
-	"errors"
+	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/dockyard-build/dockyard/internal/config"
+	"github.com/dockyard-build/dockyard/internal/gitrepo"
 	"github.com/dockyard-build/dockyard/internal/graph"
 	"github.com/dockyard-build/dockyard/internal/project"
 )
@@ -18,12 +18,12 @@ import (
 // with -c), puts the --tag and override flags in place, and reads the
 // project. Every
 // error is the user's to fix: exit 2.
-func (g *globals) loadProject(s selectOptions) (*project.Project, error) {
+func (g *globals) loadProject(ctx context.Context, s selectOptions) (*project.Project, error) {
 	cfg, err := g.loadConfig()
 	if err != nil {
 		return nil, err
 	}
-	if err := applyTags(cfg, g.dir, s.tags); err != nil {
+	if err := applyTags(ctx, cfg, g.dir, s.tags); err != nil {
 		return nil, err
 	}
 	if cfg.Overrides, err = s.overrides(); err != nil {
@@ -113,7 +113,7 @@ func unknownVariant(v string, known []string) error {
 // applyTags puts the --tag flags in place of the configuration's default
 // tags (tags:, else registry.tag; tiers and images' own tags stay), and
 // finds the git commit when a tag holds {git}.
-func applyTags(cfg *config.Config, root string, flags []string) error {
+func applyTags(ctx context.Context, cfg *config.Config, root string, flags []string) error {
 	for _, t := range flags {
 		if err := config.CheckTag(t); err != nil {
 			return usageErrorf("--tag: %v", err)
@@ -121,30 +121,11 @@ func applyTags(cfg *config.Config, root string, flags []string) error {
 	}
 	cfg.Override = flags
 	if cfg.UsesTag(config.TagGit) {
-		commit, err := gitCommit(root)
+		commit, err := gitrepo.Describe(ctx, root)
 		if err != nil {
 			return usageErrorf("a tag holds %s, but the commit of %s is unknown: %v", config.TagGit, root, err)
 		}
 		cfg.Commit = commit
 	}
 	return nil
-}
-
-// gitCommit is the short sha of HEAD, with "-dirty" when tracked files
-// have changes (as git describe --dirty says; untracked files do not
-// count, so dockyard's own .dockyard/ never makes a tree dirty).
-func gitCommit(root string) (string, error) {
-	out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return "", errors.New("not a git work tree with a commit")
-	}
-	sha := strings.TrimSpace(string(out))
-	status, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output()
-	if err != nil {
-		return "", fmt.Errorf("git status: %w", err)
-	}
-	if len(strings.TrimSpace(string(status))) > 0 {
-		sha += "-dirty"
-	}
-	return sha, nil
 }

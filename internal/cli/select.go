@@ -77,7 +77,7 @@ func (s *selectOptions) overrides() (map[string]*config.Override, error) {
 
 // makePlan loads the project and plans the selected images.
 func (g *globals) makePlan(ctx context.Context, s selectOptions) (*project.Project, *plan.Plan, error) {
-	p, err := g.loadProject(s)
+	p, err := g.loadProject(ctx, s)
 	if err != nil {
 		return nil, nil, err
 	}

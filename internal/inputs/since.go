@@ -4,25 +4,25 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os/exec"
 	"slices"
 	"strings"
 
 	"github.com/dockyard-build/dockyard/internal/buildcontext"
+	"github.com/dockyard-build/dockyard/internal/gitrepo"
 )
 
 // ChangedSince lists the files under root that differ from the commit ref:
 // committed since, staged, unstaged, deleted and untracked (unless git
 // ignores them). Paths are slash-separated and relative to root.
 func ChangedSince(ctx context.Context, root, ref string) ([]string, error) {
-	if _, err := git(ctx, root, "rev-parse", "--verify", "--end-of-options", ref+"^{commit}"); err != nil {
+	if _, err := gitrepo.Run(ctx, root, "rev-parse", "--verify", "--end-of-options", ref+"^{commit}"); err != nil {
 		return nil, fmt.Errorf("%s is not a commit: %w", ref, err)
 	}
-	diff, err := git(ctx, root, "diff", "--name-only", "--no-renames", "--relative", "-z", ref, "--")
+	diff, err := gitrepo.Run(ctx, root, "diff", "--name-only", "--no-renames", "--relative", "-z", ref, "--")
 	if err != nil {
 		return nil, err
 	}
-	untracked, err := git(ctx, root, "ls-files", "--others", "--exclude-standard", "-z")
+	untracked, err := gitrepo.Run(ctx, root, "ls-files", "--others", "--exclude-standard", "-z")
 	if err != nil {
 		return nil, err
 	}
@@ -36,21 +36,6 @@ func ChangedSince(ctx context.Context, root, ref string) ([]string, error) {
 	}
 	slices.Sort(files)
 	return slices.Compact(files), nil
-}
-
-func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-C", dir}, args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if msg == "" {
-			msg = err.Error()
-		}
-		return nil, fmt.Errorf("git %s: %s", args[0], msg)
-	}
-	return out, nil
 }
 
 // Source is where an image's files come from, for change detection.

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os/exec"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/gitrepo"
 	"github.com/dockyard-build/dockyard/internal/incremental"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/dockyard-build/dockyard/internal/progress"
@@ -104,7 +104,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	if err := r.Workspace.Check(r.claims()...); err != nil {
 		return &ConflictError{err}
 	}
-	r.labels = sourceLabels(r.Project.Root)
+	r.labels = sourceLabels(ctx, r.Project.Root)
 	if r.State == nil {
 		r.State = state.Open(r.Project.Root, r.Engine.Name())
 	}
@@ -247,11 +247,10 @@ func (r *Runner) claims() []string {
 
 // sourceLabels record where images come from: the git commit, when the
 // repository is a git work tree.
-func sourceLabels(root string) map[string]string {
+func sourceLabels(ctx context.Context, root string) map[string]string {
 	labels := map[string]string{}
-	out, err := exec.Command("git", "-C", root, "rev-parse", "HEAD").Output()
-	if err == nil {
-		labels["org.opencontainers.image.revision"] = strings.TrimSpace(string(out))
+	if head, err := gitrepo.Head(ctx, root); err == nil {
+		labels["org.opencontainers.image.revision"] = head
 	}
 	return labels
 }

@@ -1,40 +1,31 @@
 package workspace
 
 import (
-	"bytes"
+	"cmp"
+	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"strings"
+
+	"github.com/dockyard-build/dockyard/internal/gitrepo"
 )
 
 // gitTracks returns a *changedError when git tracks p, or files inside it,
 // in the repository the root lies in, or cannot tell: dockyard removes no
 // such path, whatever the journal says. Without git, or outside a git
 // work tree, git tracks nothing. The repository's configuration runs no
-// program (core.fsmonitor is off) and its owner does not matter: only
-// the index is read.
+// program and its owner does not matter (see gitrepo): only the index is
+// read.
 func (w *Workspace) gitTracks(p string) error {
 	if under(p, stateDir) {
 		return nil
 	}
-	cmd := exec.Command("git", "-c", "core.fsmonitor=false", "-c", "safe.directory=*",
-		"-C", w.dir, "ls-files", "-z", "--", ":(literal)"+p)
-	cmd.Env = append(os.Environ(), "LC_ALL=C")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	// Not the run's context: a cleanup after Ctrl-C asks this too.
+	out, err := gitrepo.Run(context.Background(), w.dir, "ls-files", "-z", "--", ":(literal)"+p)
+	var ge *gitrepo.Error
 	switch {
-	case errors.Is(err, exec.ErrNotFound):
+	case gitrepo.NotARepository(err):
 		return nil
-	case err != nil && strings.Contains(stderr.String(), "not a git repository"):
-		return nil
-	case err != nil:
-		msg, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n")
-		if msg == "" {
-			msg = err.Error()
-		}
-		return &changedError{Path: p, Why: "may hold files git tracks (git ls-files: " + msg + ")"}
+	case errors.As(err, &ge):
+		return &changedError{Path: p, Why: "may hold files git tracks (git ls-files: " + cmp.Or(ge.Stderr, ge.Err.Error()) + ")"}
 	case len(out) > 0:
 		return &changedError{Path: p, Why: "holds files git tracks"}
 	}
