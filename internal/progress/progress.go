@@ -120,9 +120,6 @@ func New(opts Options) (*Progress, error) {
 	return p, nil
 }
 
-// Mode returns the mode in use, Auto resolved.
-func (p *Progress) Mode() string { return p.mode }
-
 // ticker lets a live view redraw about ten times a second.
 func (p *Progress) ticker() {
 	defer p.done.Done()

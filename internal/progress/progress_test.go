@@ -172,8 +172,8 @@ func TestNew(t *testing.T) {
 		if err != nil {
 			t.Fatalf("New(%q): %v", mode, err)
 		}
-		if got := p.Mode(); got != want {
-			t.Errorf("New(%q).Mode() = %q, want %q (off a terminal)", mode, got, want)
+		if got := p.mode; got != want {
+			t.Errorf("New(%q) renders as %q, want %q (off a terminal)", mode, got, want)
 		}
 		if err := p.Close(); err != nil {
 			t.Error(err)
