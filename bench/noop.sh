@@ -31,7 +31,9 @@
 #
 # Both sides use the same engine and BuildKit. The images carry a prefix of
 # this run's own (bench/gen -prefix); the script removes them at exit, and no
-# other image. Logs go to stderr, the table to stdout.
+# other image. dockyard's store root (the buildkit side's image layout) is
+# in the work folder (root: in each generated dockyard.yaml), never the
+# user's store. Logs go to stderr, the table to stdout.
 set -euo pipefail
 
 images=${IMAGES:-40}
@@ -83,10 +85,13 @@ log "building dockyard and bench/gen"
 dockyard=$work/dockyard
 
 
-# generate DIR IMAGES COMPONENTS: a repository whose images carry the token.
+# generate DIR IMAGES COMPONENTS: a repository whose images carry the token,
+# and whose dockyard.yaml puts the store root (the buildkit engine's layout,
+# the embedded engine's store) in the work folder, never the user's.
 generate() {
 	"$work/gen" -images "$2" -components "$3" -seed "$seed" -hooks "$hooks" -run-work 1000 \
 		-prefix "$token-$(basename "$1")-" -o "$1" 2>>"$work/gen.log"
+	printf 'root: "%s"\n' "$work/store" >>"$1/dockyard.yaml"
 	tail -n 1 "$work/gen.log" | sed 's/^gen: [^:]*: //'
 }
 

@@ -140,18 +140,25 @@ images() {
 # bake_all: one buildx bake of every image of the plan.
 bake_all() {
 	local file=$log_dir/docker-bake.json
-	jq --arg push "${BAKE_PUSH:-}" '{
+	jq --arg push "${BAKE_PUSH:-}" --arg oci "${BAKE_OCI:-}" '{
 		group: {default: {targets: [.images[].name]}},
-		target: (.images | map({key: .name, value: ({
+		target: (.images | map(.name as $n | {key: $n, value: ({
 			context: .context,
 			dockerfile: (.context as $c | .dockerfile | ltrimstr("\($c)/")),
 			tags: (if $push == "" then .refs else [.refs[] | select(startswith($push))] end),
-			labels: {"dev.dockyard.image": .name},
+			labels: {"dev.dockyard.image": $n},
 			contexts: ([.parents[]? | select(.ref) | {key: .ref, value: "target:\(.name)"}] | from_entries)
-		} + (if $push == "" then {} else {output: ["type=image,push=true"]} end))}) | from_entries)
+		} + (if $push != "" then {output: ["type=image,push=true"]}
+			elif $oci != "" then {output: ["type=oci,tar=false,dest=\($oci)/\($n)"]}
+			else {} end))}) | from_entries)
 	}' "$plan" >"$file"
+	local allow=()
+	if [[ -n ${BAKE_OCI:-} ]]; then
+		mkdir -p "$BAKE_OCI" # buildx asks for write access to the nearest folder that exists
+		allow=(--allow "fs.write=$BAKE_OCI")
+	fi
 	log "Bake all images"
-	if ! "${BUILDX:-buildx}" --builder "$bake" bake "${no_cache[@]}" --progress plain -f "$file" >"$log_dir/bake.log" 2>&1; then
+	if ! "${BUILDX:-buildx}" --builder "$bake" bake "${no_cache[@]}" "${allow[@]}" --progress plain -f "$file" >"$log_dir/bake.log" 2>&1; then
 		tail -n 20 "$log_dir/bake.log" >&2
 		fail "Executing command failed: buildx bake -f $file"
 	fi

@@ -98,7 +98,7 @@ log is kept in .dockyard/logs/.`,
 func (opts *buildOptions) register(cmd *cobra.Command) {
 	opts.selectOptions.register(cmd, true)
 	f := cmd.Flags()
-	f.IntVarP(&opts.jobs, "jobs", "j", 0, jobsHelp)
+	f.IntVarP(&opts.jobs, "jobs", "j", 0, buildJobsHelp)
 	f.BoolVar(&opts.keepGoing, "keep-going", false, "after a failure, build every image that does not depend on it")
 	f.BoolVar(&opts.noCache, "no-cache", false, "build every selected image, even up-to-date ones, without the engine's layer cache")
 	f.BoolVar(&opts.pull, "pull", false, "ask the registry for every base's newest digest, and pull the bases of the images built")
@@ -155,7 +155,7 @@ func runBuild(ctx context.Context, opts *buildOptions) error {
 	rep.EngineReason = why
 	r := &run.Runner{
 		Project: p, Plan: pl, Engine: eng, Workspace: ws, Progress: prog, Report: rep, Incremental: inc,
-		Options:    run.Options{Jobs: defaultJobs(opts.jobs, p.Config), KeepGoing: opts.keepGoing, NoCache: opts.noCache, RerunHooks: opts.rerun, Pull: opts.pull},
+		Options:    run.Options{Jobs: buildJobs(opts.jobs, p.Config, eng.Name()), KeepGoing: opts.keepGoing, NoCache: opts.noCache, RerunHooks: opts.rerun, Pull: opts.pull},
 		AfterBuild: sh.after(prog, rep), AfterIndex: sh.index(prog, rep),
 		Auth: keychain(p.Config),
 	}

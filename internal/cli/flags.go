@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"runtime"
 	"strings"
 
@@ -41,5 +42,28 @@ func defaultJobs(flag int, cfg *config.Config) int {
 	return runtime.NumCPU() + 1
 }
 
-// jobsHelp is -j's help, the same for every command.
-const jobsHelp = "images at once (default: jobs from dockyard.yaml, else the number of CPUs plus one)"
+// buildJobs is build's -j default: defaultJobs's, except on the buildkit
+// engine, whose builds mostly wait on buildkitd (the session's round trips,
+// the export, the parents' layers) rather than use dockyard's cores: there
+// it is four per CPU, or the workers' max_builds summed when that is more
+// (docs/benchmarks.md, bake: at -j 3 on 2 cores images waited for a slot
+// on the critical path; -j 6 to 12 took a quarter less time).
+func buildJobs(flag int, cfg *config.Config, engineName string) int {
+	if flag > 0 || cfg == nil || cfg.Jobs > 0 || engineName != "buildkit" {
+		return defaultJobs(flag, cfg)
+	}
+	pool := 0
+	for _, w := range cfg.Workers {
+		if w.On() {
+			pool += cmp.Or(w.MaxBuilds, config.DefaultMaxBuilds)
+		}
+	}
+	return max(4*runtime.NumCPU(), pool)
+}
+
+// jobsHelp is -j's help, the same for push and load; build's is
+// buildJobsHelp.
+const (
+	jobsHelp      = "images at once (default: jobs from dockyard.yaml, else the number of CPUs plus one)"
+	buildJobsHelp = "images at once (default: jobs from dockyard.yaml, else the number of CPUs plus one; on the buildkit engine four per CPU, or its workers' max_builds summed when more)"
+)

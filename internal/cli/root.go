@@ -30,7 +30,7 @@ type globals struct {
 	dirSet bool   // -C was given
 	file   string // -f: the project file
 	paiDir string // -c: a pai configuration directory
-	root   string // --root, else dockyard.yaml's root: the embedded engine's store
+	root   string // --root, else dockyard.yaml's root: the embedded engine's store, the buildkit engine's layout
 	stdout io.Writer
 	stderr io.Writer
 	// resolved is set once resolveRoot settled dir; configPath and
@@ -124,7 +124,7 @@ Exit codes: 0 ok, 1 a build or push failed, 2 usage or configuration error,
 	cmd.PersistentFlags().StringVarP(&g.file, "file", "f", "", "project file (default: dockyard.yaml or dockyard.yml at the repository root); its folder is the root unless -C says")
 	cmd.PersistentFlags().StringVarP(&g.paiDir, "config-dir", "c", "", "pai's cluster configuration folder (services-configuration.yaml): the registry, and the values of image folders' templates (default: config_dir of dockyard.yaml)")
 	cmd.PersistentFlags().BoolVarP(&g.debug, "debug", "v", false, "say how dockyard decided (root, project file, Docker endpoint) and print errors whole")
-	cmd.PersistentFlags().StringVar(&g.root, "root", "", "the embedded engine's image store (default: root from dockyard.yaml, else /var/lib/dockyard for root, $XDG_DATA_HOME/dockyard for others)")
+	cmd.PersistentFlags().StringVar(&g.root, "root", "", "the embedded engine's image store, and the buildkit engine's layout in buildkit/ under it (default: root from dockyard.yaml, else /var/lib/dockyard for root, $XDG_DATA_HOME/dockyard for others)")
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageErrorf("%v (see '%s --help')", err, c.CommandPath())
 	})
