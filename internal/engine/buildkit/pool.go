@@ -225,50 +225,6 @@ func (p *pool) pick(platform string, others map[string]int) (best *worker, can b
 	return best, can
 }
 
-// lockShared takes the lock of the loads shared with other processes and
-// returns theirs, by worker address; nil without sharing, or when the
-// lock fails (warned about once).
-func (p *pool) lockShared() map[string]int {
-	if p.shared == nil {
-		return nil
-	}
-	if err := p.shared.lock(); err != nil {
-		p.sharingFailed(err)
-		return nil
-	}
-	return p.shared.others()
-}
-
-// unlockShared gives back what lockShared took; others is what it
-// returned, nil when it took nothing.
-func (p *pool) unlockShared(others map[string]int) {
-	if others != nil {
-		p.shared.unlock()
-	}
-}
-
-// writeShared records this process's loads for the others; p.mu and the
-// shared lock are held.
-func (p *pool) writeShared() {
-	if p.shared == nil {
-		return
-	}
-	active := map[string]int{}
-	for _, w := range p.workers {
-		active[w.addr] += w.active
-	}
-	if err := p.shared.write(active); err != nil {
-		p.sharingFailed(err)
-	}
-}
-
-// sharingFailed warns, once, that the loads could not be shared.
-func (p *pool) sharingFailed(err error) {
-	p.sharedWarn.Do(func() {
-		fmt.Fprintf(p.warn, "warning: %v; other dockyard runs may not see this one's builds in their choice of a worker\n", err)
-	})
-}
-
 // nextProbe is how long until a worker that is down is probed again.
 func (p *pool) nextProbe() time.Duration {
 	wait := maxBackoff
