@@ -82,6 +82,8 @@ type Runner struct {
 	images   runImages
 	checkout string
 	recorded map[[2]string]state.Result // the state's images at the start
+	// hookSlots bounds the hooks running at once (see hookJobs).
+	hookSlots chan struct{}
 }
 
 // Images lists the report entries of a plan's images.
@@ -105,6 +107,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		return &ConflictError{err}
 	}
 	r.labels = sourceLabels(ctx, r.Project.Root)
+	r.hookSlots = make(chan struct{}, hookJobs(r.Options.Jobs))
 	if r.State == nil {
 		r.State = state.Open(r.Project.Root, r.Engine.Name())
 	}

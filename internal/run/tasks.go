@@ -268,6 +268,11 @@ func (t *task) runHook(ctx context.Context, phase, script, dir string, env ...st
 	}
 	reg := t.r.Project.Config.Registry
 	env = append(env, incremental.HookVars(reg.Tag, reg.Domain, reg.Namespace)...)
+	done, err := t.r.hookSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
 	out, closeLog := t.r.logTo(t.id)
 	defer closeLog()
 	return t.r.timed(phase, t.images, func() error {
