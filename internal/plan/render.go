@@ -57,18 +57,7 @@ func (pl *Plan) writeText(w io.Writer) error {
 		}
 		field("dockerfile", df+"  (context "+im.Context+")")
 		field("variant", im.Variant)
-		var parents []string
-		for _, p := range im.Parents {
-			switch {
-			case p.Ref == "":
-				parents = append(parents, fmt.Sprintf("%s (%s %s)", p.Name, p.Via, p.At))
-			case p.Matched == p.Ref:
-				parents = append(parents, fmt.Sprintf("%s (%s %s at %s)", p.Name, p.Via, p.Ref, p.At))
-			default:
-				parents = append(parents, fmt.Sprintf("%s (%s %s at %s, as %s)", p.Name, p.Via, p.Ref, p.At, p.Matched))
-			}
-		}
-		field("parents", strings.Join(parents, ", "))
+		field("parents", parentsText(im.Parents))
 		field("bases", strings.Join(im.Bases, ", "))
 		field("platforms", strings.Join(im.Platforms, ", "))
 		field("refs", strings.Join(im.Refs, ", "))
@@ -93,6 +82,22 @@ func (pl *Plan) writeText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// parentsText says what each parent is and where the Dockerfile names it.
+func parentsText(list []Parent) string {
+	var parents []string
+	for _, p := range list {
+		switch {
+		case p.Ref == "":
+			parents = append(parents, fmt.Sprintf("%s (%s %s)", p.Name, p.Via, p.At))
+		case p.Matched == p.Ref:
+			parents = append(parents, fmt.Sprintf("%s (%s %s at %s)", p.Name, p.Via, p.Ref, p.At))
+		default:
+			parents = append(parents, fmt.Sprintf("%s (%s %s at %s, as %s)", p.Name, p.Via, p.Ref, p.At, p.Matched))
+		}
+	}
+	return strings.Join(parents, ", ")
 }
 
 // toBuild counts the images to build, and reports whether the plan's

@@ -67,45 +67,13 @@ func (p *Project) addComponent(dir string) error {
 		return nil
 	}
 	c := &Component{Name: strings.ToLower(path.Base(dir)), Dir: dir}
-	chosen := map[string]*Image{}
-	var names []string
-	var errs []error
-	for _, e := range entries {
-		name, variant, err := p.dockerfileName(build, e)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if name == "" {
-			continue
-		}
-		file := path.Join(build, e.Name())
-		if variant != "" && variant != "common" && variant != p.Variant {
-			p.variantFiles = append(p.variantFiles, VariantImage{Name: name, Variant: variant, File: file})
-			continue
-		}
-		if variant == "common" {
-			variant = "" // built always, like a plain Dockerfile
-		}
-		im := &Image{
-			Name: name, Kind: KindComponent, Component: c.Name,
-			Dockerfile: file, Context: dir, Variant: variant,
-			Declared: Pos{File: file},
-		}
-		old, seen := chosen[name]
-		switch {
-		case !seen:
-			names = append(names, name)
-			chosen[name] = im
-		case p.variantRank(variant) > p.variantRank(old.Variant):
-			chosen[name] = im
-		case p.variantRank(variant) < p.variantRank(old.Variant):
-		default:
-			return &config.Problem{File: im.Dockerfile, Msg: fmt.Sprintf("image %q is also declared by %s; image names must be unique", name, old.Dockerfile)}
-		}
+	images, errs, err := p.componentImages(c, build, entries)
+	if err != nil {
+		return err
 	}
-	for _, name := range names {
-		c.Images = append(c.Images, name)
-		if err := p.addImage(chosen[name]); err != nil {
+	for _, im := range images {
+		c.Images = append(c.Images, im.Name)
+		if err := p.addImage(im); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -128,24 +96,6 @@ func (p *Project) addComponent(dir string) error {
 	p.comps[c.Name] = c
 	p.Components = append(p.Components, c)
 	return errors.Join(errs...)
-}
-
-// variantRank orders Dockerfiles of one image name: the selected variant's
-// file specialises the plain and common ones.
-func (p *Project) variantRank(variant string) int {
-	if variant != "" && variant != "common" && variant == p.Variant {
-		return 2
-	}
-	return 1
-}
-
-// builtinVariants are the suffixes pai's component Dockerfiles use.
-var builtinVariants = []string{"common", "k8s", "yarn"}
-
-// knownVariant reports whether v is a variant suffix: common, k8s, yarn,
-// those of variants: in dockyard.yaml and the selected one.
-func (p *Project) knownVariant(v string) bool {
-	return v == p.Variant || slices.Contains(builtinVariants, v) || slices.Contains(p.Config.Variants, v)
 }
 
 // readDeps reads a .dep file: one component per line, blank lines and #
