@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
@@ -40,4 +42,25 @@ func setArm64Busybox(env *testscript.Env) {
 	if _, err := os.Stat(arm64Busybox); err == nil {
 		env.Setenv("BUSYBOX_ARM64", arm64Busybox)
 	}
+}
+
+// setFreePorts sets each name to a loopback TCP port free at this moment:
+// scripts that start daemons on TCP use them instead of fixed ports, so
+// that two test runs on one machine do not meet.
+func setFreePorts(env *testscript.Env, names ...string) error {
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	for _, name := range names {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		ls = append(ls, l)
+		env.Setenv(name, strconv.Itoa(l.Addr().(*net.TCPAddr).Port))
+	}
+	return nil
 }

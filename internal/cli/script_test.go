@@ -59,6 +59,9 @@ func TestScripts(t *testing.T) {
 				if err := setupBuildKit(env); err != nil {
 					return err
 				}
+				if err := setFreePorts(env, "PORT_A", "PORT_B", "PORT_C"); err != nil {
+					return err
+				}
 			}
 			if strings.HasPrefix(filepath.Base(env.WorkDir), "script-build_") {
 				if err := testenv.DockerAnswers(); err != nil {
