@@ -83,10 +83,15 @@ func exists(path string) bool {
 // otherwise the root is found from -C (default: here) upward. Both project
 // file names at one root is an error.
 func (g *globals) resolveRoot() error {
-	if g.resolved {
-		return nil
+	if !g.resolved {
+		g.resolved = true
+		g.rootErr = g.settleRoot()
 	}
-	g.resolved = true
+	return g.rootErr
+}
+
+// settleRoot does resolveRoot's work.
+func (g *globals) settleRoot() error {
 	g.start, _ = filepath.Abs(g.dir)
 	if g.file != "" {
 		abs, err := filepath.Abs(g.file)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dockyard-build/dockyard/internal/config"
 	"github.com/dockyard-build/dockyard/internal/engine"
+	"github.com/dockyard-build/dockyard/internal/engine/docker"
 	"github.com/dockyard-build/dockyard/internal/incremental"
 	"github.com/dockyard-build/dockyard/internal/inputs"
 	"github.com/dockyard-build/dockyard/internal/plan"
@@ -62,6 +63,9 @@ func predict(ctx context.Context, opts *planOptions, p *project.Project, pl *pla
 		return ierr
 	}
 	inc.Empty = empty
+	if _, ok := eng.(*docker.Engine); ok {
+		inc.Listed = opts.listed
+	}
 	if _, err := inc.Predict(ctx, pl); err != nil {
 		return err
 	}

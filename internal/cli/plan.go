@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dockyard-build/dockyard/internal/engine"
 	"github.com/dockyard-build/dockyard/internal/plan"
 	"github.com/spf13/cobra"
 )
@@ -15,6 +16,9 @@ type planOptions struct {
 	selectOptions
 	format string
 	pull   bool
+	// listed is the Docker engine's list that runPlan started early (see
+	// listEarly), or nil.
+	listed func() ([]engine.ImageInfo, bool)
 }
 
 func newPlanCmd(g *globals, runF func(context.Context, *planOptions) error) *cobra.Command {
@@ -55,6 +59,7 @@ the components' copies and hooks run; build decides again once they ran.
 }
 
 func runPlan(ctx context.Context, opts *planOptions) error {
+	opts.listed = opts.listEarly(ctx)
 	p, pl, err := opts.makePlan(ctx, opts.selectOptions)
 	if err != nil {
 		return err

@@ -33,9 +33,11 @@ type globals struct {
 	root   string // --root, else dockyard.yaml's root: the embedded engine's store, the buildkit engine's layout
 	stdout io.Writer
 	stderr io.Writer
-	// resolved is set once resolveRoot settled dir; configPath and
-	// configName are the project file when it is not root/dockyard.yaml.
+	// resolved is set once resolveRoot settled dir, rootErr to what it
+	// found wrong; configPath and configName are the project file when it
+	// is not root/dockyard.yaml.
 	resolved, rootFound    bool
+	rootErr                error
 	configPath, configName string
 	// jsonProgress is set when the command's progress is json: its
 	// notes and its error are JSON events too.

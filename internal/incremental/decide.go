@@ -125,6 +125,12 @@ func (inc *Incremental) Inspect(ctx context.Context, id string) (engine.ImageInf
 // cache).
 func (inc *Incremental) listed(ctx context.Context) map[string]engine.ImageInfo {
 	inc.heldOnce.Do(func() {
+		if inc.Listed != nil {
+			if list, ok := inc.Listed(); ok {
+				inc.hold(list)
+				return
+			}
+		}
 		lister, ok := inc.Engine.(engine.Lister)
 		if !ok {
 			return
@@ -134,15 +140,19 @@ func (inc *Incremental) listed(ctx context.Context) map[string]engine.ImageInfo 
 			return
 		}
 		list, err := lister.List(ctx, engine.LabelRepository+"="+checkout)
-		if err != nil {
-			return
-		}
-		inc.held = make(map[string]engine.ImageInfo, len(list))
-		for _, im := range list {
-			inc.held[im.ID] = im
+		if err == nil {
+			inc.hold(list)
 		}
 	})
 	return inc.held
+}
+
+// hold keeps the engine's list of the checkout's images, by ID.
+func (inc *Incremental) hold(list []engine.ImageInfo) {
+	inc.held = make(map[string]engine.ImageInfo, len(list))
+	for _, im := range list {
+		inc.held[im.ID] = im
+	}
 }
 
 // Retag gives a reused image the references it lacks.

@@ -49,6 +49,10 @@ type Incremental struct {
 
 	heldOnce sync.Once
 	held     map[string]engine.ImageInfo // the engine's dockyard images, by ID
+	// Listed, when set, waits for a list of this checkout's images in the
+	// engine that the caller started early, and says whether it has one;
+	// without one, the engine is asked (see listed).
+	Listed func() ([]engine.ImageInfo, bool)
 
 	// records are the state's image records as the run found them, set
 	// before any task runs.
