@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -41,23 +40,6 @@ func (g *globals) readProject() (*project.Project, error) {
 	return project.Load(g.dir, cfg, cfg.Variant)
 }
 
-func imageNames(p *project.Project) []string {
-	var out []string
-	for _, im := range p.Images {
-		out = append(out, im.Name)
-	}
-	return out
-}
-
-func componentNames(p *project.Project) []string {
-	var out []string
-	for _, c := range p.Components {
-		out = append(out, c.Name)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // completeSet completes --set: IMAGE. first (or *.), then IMAGE.FIELD.
 func (g *globals) completeSet(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	image, _, ok := strings.Cut(toComplete, ".")
@@ -67,7 +49,7 @@ func (g *globals) completeSet(_ *cobra.Command, _ []string, toComplete string) (
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		out := []string{config.AllImages + "."}
-		for _, n := range imageNames(p) {
+		for _, n := range p.ImageNames() {
 			out = append(out, n+".")
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
@@ -85,8 +67,8 @@ func (g *globals) completeSet(_ *cobra.Command, _ []string, toComplete string) (
 
 // registerSelectCompletion completes the flags of selectOptions.
 func (g *globals) registerSelectCompletion(cmd *cobra.Command) {
-	_ = cmd.RegisterFlagCompletionFunc("image", g.completeProject(imageNames))
-	_ = cmd.RegisterFlagCompletionFunc("component", g.completeProject(componentNames))
+	_ = cmd.RegisterFlagCompletionFunc("image", g.completeProject((*project.Project).ImageNames))
+	_ = cmd.RegisterFlagCompletionFunc("component", g.completeProject((*project.Project).ComponentNames))
 	_ = cmd.RegisterFlagCompletionFunc("variant", g.completeProject((*project.Project).Variants))
 	_ = cmd.RegisterFlagCompletionFunc("set", g.completeSet)
 	_ = cmd.RegisterFlagCompletionFunc("tag", cobra.NoFileCompletions)

@@ -20,7 +20,7 @@ const module = "github.com/dockyard-build/dockyard/"
 // through others, only packages of lower levels. A new package must be
 // placed here, or the test fails.
 var layers = map[string]int{
-	"layout": 0, "platform": 0, "buildcontext": 0, "procs": 0, "gitrepo": 0,
+	"layout": 0, "platform": 0, "buildcontext": 0, "procs": 0, "gitrepo": 0, "cachefile": 0,
 	"graph": 1, "sched": 1, "report": 1, "progress": 1, "workspace": 1, "testenv": 1,
 	"dockerfile": 1, "aside": 1, "publish/archive": 1, "engine": 1,
 	"config": 2, "inputs": 2,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dockyard-build/dockyard/internal/aside"
+	"github.com/dockyard-build/dockyard/internal/cachefile"
 	"github.com/dockyard-build/dockyard/internal/layout"
 )
 
@@ -159,18 +160,7 @@ func (c *statCache) save() error {
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return fmt.Errorf("saving the stat cache: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".statcache.*")
-	if err != nil {
-		return fmt.Errorf("saving the stat cache: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	err = gob.NewEncoder(w).Encode(statCacheFile{Version: statCacheVersion, Run: c.run, Entries: c.entries})
-	err = errors.Join(err, w.Flush(), tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), c.path)
-	}
-	if err != nil {
+	if err := cachefile.Save(c.path, statCacheFile{Version: statCacheVersion, Run: c.run, Entries: c.entries}); err != nil {
 		return fmt.Errorf("saving the stat cache: %w", err)
 	}
 	c.dirty = false

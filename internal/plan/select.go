@@ -45,7 +45,7 @@ func selectNamed(p *project.Project, g *graph.Graph, sel Selection) ([]string, e
 	for _, c := range sel.Components {
 		comp := p.Component(strings.ToLower(c))
 		if comp == nil {
-			unknown = append(unknown, describe("component", c, componentNames(p)))
+			unknown = append(unknown, describe("component", c, p.ComponentNames()))
 			continue
 		}
 		roots = append(roots, comp.Images...)
@@ -119,13 +119,4 @@ func describe(what, name string, known []string) string {
 		msg += fmt.Sprintf(" (the project has no %ss)", what)
 	}
 	return msg
-}
-
-func componentNames(p *project.Project) []string {
-	var names []string
-	for _, c := range p.Components {
-		names = append(names, c.Name)
-	}
-	sort.Strings(names)
-	return names
 }

@@ -18,7 +18,7 @@ func (p *Project) applyOverrides() error {
 	for _, name := range p.Config.OverriddenImages() {
 		if p.byName[name] == nil {
 			msg := fmt.Sprintf("--set: unknown image %q", name)
-			if s := graph.Suggest(name, p.imageNames()); len(s) > 0 {
+			if s := graph.Suggest(name, p.ImageNames()); len(s) > 0 {
 				msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 			}
 			errs = append(errs, errors.New(msg))

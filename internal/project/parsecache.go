@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/dockyard-build/dockyard/internal/cachefile"
 	"github.com/dockyard-build/dockyard/internal/dockerfile"
 	"github.com/dockyard-build/dockyard/internal/layout"
 )
@@ -127,18 +127,7 @@ func (c *parseCache) save() error {
 	if c.path == "" || (!c.changed && len(c.used) == len(c.old)) {
 		return nil
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(c.path), ".parsecache.*")
-	if err != nil {
-		return fmt.Errorf("saving the parse cache: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
-	err = gob.NewEncoder(w).Encode(parseCacheFile{Binary: c.binary, Files: c.used})
-	err = errors.Join(err, w.Flush(), tmp.Close())
-	if err == nil {
-		err = os.Rename(tmp.Name(), c.path)
-	}
-	if err != nil {
+	if err := cachefile.Save(c.path, parseCacheFile{Binary: c.binary, Files: c.used}); err != nil {
 		return fmt.Errorf("saving the parse cache: %w", err)
 	}
 	c.old, c.changed = maps.Clone(c.used), false

@@ -197,7 +197,7 @@ func (p *Project) checkHooksAlways() error {
 	for _, name := range names {
 		if p.comps[name] == nil {
 			msg := fmt.Sprintf("hooks: unknown component %q", name)
-			if s := graph.Suggest(name, p.componentNames()); len(s) > 0 {
+			if s := graph.Suggest(name, p.ComponentNames()); len(s) > 0 {
 				msg += fmt.Sprintf(" (did you mean %q?)", s[0])
 			}
 			errs = append(errs, &config.Problem{File: config.FileName, Msg: msg})

@@ -113,7 +113,7 @@ func (p *Project) link(im *Image, f *dockerfile.File, m *matcher) error {
 		for _, d := range c.Deps {
 			dc := p.comps[d.Name]
 			if dc == nil {
-				errs = append(errs, unknown(d, "component", p.componentNames()))
+				errs = append(errs, unknown(d, "component", p.ComponentNames()))
 				continue
 			}
 			for _, name := range dc.Images {
@@ -124,7 +124,7 @@ func (p *Project) link(im *Image, f *dockerfile.File, m *matcher) error {
 	via := map[Kind]string{KindFolder: "prerequisite", KindExplicit: "depends"}[im.Kind]
 	for _, d := range im.declaredDeps {
 		if _, ok := p.byName[d.Name]; !ok {
-			errs = append(errs, unknown(d, "image", p.imageNames()))
+			errs = append(errs, unknown(d, "image", p.ImageNames()))
 			continue
 		}
 		addParent(Parent{Name: d.Name, Via: via, At: d.At})
@@ -145,7 +145,8 @@ func unknown(d dep, what string, known []string) error {
 	return &config.Problem{File: d.At.File, Line: d.At.Line, Msg: msg}
 }
 
-func (p *Project) componentNames() []string {
+// ComponentNames lists the components' names, sorted.
+func (p *Project) ComponentNames() []string {
 	names := make([]string, 0, len(p.comps))
 	for n := range p.comps {
 		names = append(names, n)
@@ -154,7 +155,9 @@ func (p *Project) componentNames() []string {
 	return names
 }
 
-func (p *Project) imageNames() []string {
+// ImageNames lists the images' names, in the project's order (by name
+// once loaded).
+func (p *Project) ImageNames() []string {
 	names := make([]string, 0, len(p.Images))
 	for _, im := range p.Images {
 		names = append(names, im.Name)
